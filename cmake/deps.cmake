@@ -1,0 +1,22 @@
+# Dependencies: Debian packages only (scripts/setup-deps.sh installs them).
+find_package(Threads REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(Catch2 2 REQUIRED)
+
+# Standalone Asio (libasio-dev) is header-only and ships no CMake package.
+find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)
+add_library(fabric_asio INTERFACE)
+target_include_directories(fabric_asio SYSTEM INTERFACE ${ASIO_INCLUDE_DIR})
+target_compile_definitions(fabric_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED)
+target_link_libraries(fabric_asio INTERFACE Threads::Threads OpenSSL::SSL OpenSSL::Crypto)
+
+# cpp-httplib (libcpp-httplib-dev) with OpenSSL. Include it only in the few files that adapt bytes:
+# it costs ~20 s per translation unit.
+find_path(HTTPLIB_INCLUDE_DIR httplib.h REQUIRED)
+add_library(fabric_httplib INTERFACE)
+target_include_directories(fabric_httplib SYSTEM INTERFACE ${HTTPLIB_INCLUDE_DIR})
+target_compile_definitions(fabric_httplib INTERFACE CPPHTTPLIB_OPENSSL_SUPPORT)
+target_link_libraries(fabric_httplib INTERFACE Threads::Threads OpenSSL::SSL OpenSSL::Crypto)

@@ -1,0 +1,45 @@
+# fabric_add_subdirs(): add every direct subfolder that holds a CMakeLists.txt, in sorted order,
+# so that components and test folders are picked up without editing a shared list.
+function(fabric_add_subdirs)
+  file(GLOB children RELATIVE ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/*/CMakeLists.txt)
+  list(SORT children)
+  foreach(child ${children})
+    get_filename_component(dir ${child} DIRECTORY)
+    add_subdirectory(${dir})
+  endforeach()
+endfunction()
+
+# fabric_add_test(NAME name SOURCES ... LIBS ... [LABELS ...] [TIMEOUT s])
+# One Catch2 (v2) executable, one ctest entry. The shared main lives in tests/catch_main.cpp.
+function(fabric_add_test)
+  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES})
+  set_target_properties(${T_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  target_link_libraries(${T_NAME} PRIVATE fabric_catch_main Catch2::Catch2 ${T_LIBS})
+  target_compile_definitions(${T_NAME} PRIVATE
+    FABRIC_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    FABRIC_BIN_DIR="${CMAKE_BINARY_DIR}/bin"
+    FABRIC_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
+  add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "${T_LABELS}")
+endfunction()
+
+# fabric_add_fuzzer(NAME name SOURCES ... LIBS ... CORPUS dir)
+# With FABRIC_FUZZ=ON: a libFuzzer binary. Otherwise: the same LLVMFuzzerTestOneInput linked with
+# tests/fuzz/replay_main.cpp, and a ctest entry that replays the committed corpus through it.
+function(fabric_add_fuzzer)
+  cmake_parse_arguments(F "" "NAME;CORPUS" "SOURCES;LIBS" ${ARGN})
+  add_executable(${F_NAME} ${F_SOURCES})
+  set_target_properties(${F_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/fuzz)
+  target_link_libraries(${F_NAME} PRIVATE ${F_LIBS})
+  if(FABRIC_FUZZ)
+    target_link_options(${F_NAME} PRIVATE -fsanitize=fuzzer)
+  else()
+    target_sources(${F_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests/fuzz/replay_main.cpp)
+    add_test(NAME ${F_NAME}_corpus COMMAND ${F_NAME} ${F_CORPUS})
+    set_tests_properties(${F_NAME}_corpus PROPERTIES TIMEOUT 300 LABELS fuzz)
+  endif()
+endfunction()
