@@ -53,7 +53,7 @@ std::string toHex(std::string_view bytes);
 
 // One IP feed value: single address, CIDR, or an "a-b" range split into the covering CIDR blocks
 // (at most kMaxRangeBlocks).
-constexpr std::size_t kMaxRangeBlocks = 256;
+constexpr std::size_t kMaxRangeBlocks = 64;
 bool parseAddressValue(std::string_view text, std::vector<std::string>* prefixes,
                        std::string* error);
 

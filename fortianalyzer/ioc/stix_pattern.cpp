@@ -159,6 +159,7 @@ class PatternParser {
   std::string readWord() {
     skipBlanks();
     std::size_t start = pos_;
+    wordStart_ = start;
     while (pos_ < text_.size() && ((peek() >= 'A' && peek() <= 'Z') || (peek() >= 'a' && peek() <= 'z'))) {
       ++pos_;
     }
@@ -172,6 +173,7 @@ class PatternParser {
     if (word == "WITHIN" || word == "REPEATS" || word == "START" || word == "STOP") {
       return fail("qualifier " + word + " is not supported");
     }
+    pos_ = wordStart_;
     return fail(unexpectedHere());
   }
 
@@ -194,6 +196,7 @@ class PatternParser {
   std::string_view text_;
   std::vector<StixComparison>* out_;
   std::size_t pos_ = 0;
+  std::size_t wordStart_ = 0;
   std::string error_;
 };
 
