@@ -1,6 +1,7 @@
 #include "fortianalyzer/ioc/feed_index.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "fortianalyzer/ioc/csv_feed_parser.h"
 #include "fortianalyzer/ioc/stix_feed_parser.h"
@@ -30,12 +31,16 @@ FeedIndex::FeedIndex(std::string name, FeedFormat format)
     : name_(std::move(name)), format_(format) {}
 
 std::uint32_t FeedIndex::attrFor(IocLevel level, const std::string& threat) {
+  if (lastAttr_ && lastLevel_ == level && lastThreat_ == threat) return *lastAttr_;
   auto [threatIt, newThreat] =
       threatIds_.emplace(threat, static_cast<std::uint32_t>(threats_.size()));
   if (newThreat) threats_.push_back(threat);
   std::uint64_t key = (std::uint64_t{threatIt->second} << 8) | static_cast<std::uint8_t>(level);
   auto [attrIt, newAttr] = attrIds_.emplace(key, static_cast<std::uint32_t>(attrs_.size()));
   if (newAttr) attrs_.push_back(Attr{level, threatIt->second});
+  lastAttr_ = attrIt->second;
+  lastLevel_ = level;
+  lastThreat_ = threat;
   return attrIt->second;
 }
 
@@ -62,7 +67,15 @@ void FeedIndex::add(const Indicator& indicator) {
   std::string key;
   std::string_view keyView = indicator.value;
   switch (indicator.kind) {
-    case IndicatorKind::kDomain: table = &domains_; break;
+    case IndicatorKind::kDomain: {
+      table = &domains_;
+      bool wildcard = indicator.value.rfind("*.", 0) == 0;
+      std::size_t labels = static_cast<std::size_t>(
+          std::count(indicator.value.begin(), indicator.value.end(), '.') + (wildcard ? 0 : 1));
+      if (labels >= 128) return;  // cannot happen for a valid (<= 253 characters) domain
+      (wildcard ? wildcardLabelCounts_ : plainLabelCounts_).set(labels);
+      break;
+    }
     case IndicatorKind::kUrl: table = &urls_; break;
     case IndicatorKind::kIp: {
       auto prefix = parseIpPrefix(indicator.value, true, nullptr);
@@ -110,31 +123,46 @@ FeedMatch FeedIndex::makeMatch(IndicatorKind kind, std::uint32_t attr, std::stri
 }
 
 std::optional<FeedMatch> FeedIndex::matchDomain(std::string_view domain) const {
-  if (domains_.size() == 0 || domain.empty()) return std::nullopt;
+  if (domains_.size() == 0 || domain.empty() || domain.size() > 253) return std::nullopt;
+  // One copy of the domain with room for the wildcard: for the parent "b.c" of "a.b.c" the plain key
+  // is a view of the copy and the wildcard key "*.b.c" is made by writing '*' just before the dot.
+  char buffer[256];
+  std::memcpy(buffer, domain.data(), domain.size());
+  const std::string_view view(buffer, domain.size());
+  std::size_t labels = static_cast<std::size_t>(std::count(domain.begin(), domain.end(), '.')) + 1;
+  if (labels >= 128) return std::nullopt;
+
   const std::uint32_t* best = nullptr;
-  std::string bestKey;
+  std::string_view bestKey;
   auto consider = [&](std::string_view key) {
     const std::uint32_t* attr = domains_.find(key);
     if (attr == nullptr) return;
     if (best == nullptr || attrs_[*attr].level > attrs_[*best].level) {
       best = attr;
-      bestKey = std::string(key);
+      bestKey = key;
     }
   };
-  consider(domain);  // the domain itself (plain entries match themselves and their subdomains)
-  // For each parent "b.c" of "a.b.c": the plain entry "b.c" and the wildcard "*.b.c". The buffer
-  // trick writes '*' just before the dot so "*.b.c" is a view into one copy of the domain.
-  std::string buffer(domain);
-  for (std::size_t dot = buffer.find('.'); dot != std::string::npos && dot > 0;
-       dot = buffer.find('.', dot + 1)) {
-    consider(std::string_view(buffer).substr(dot + 1));
-    char saved = buffer[dot - 1];
-    buffer[dot - 1] = '*';
-    consider(std::string_view(buffer).substr(dot - 1));
-    buffer[dot - 1] = saved;
+  // The domain itself: plain entries match themselves (and, below, their subdomains).
+  if (plainLabelCounts_.test(labels)) consider(view);
+  std::string wildcardKey;
+  for (std::size_t dot = view.find('.'); dot != std::string_view::npos && dot > 0;
+       dot = view.find('.', dot + 1)) {
+    --labels;  // labels of the parent after this dot
+    if (plainLabelCounts_.test(labels)) consider(view.substr(dot + 1));
+    if (wildcardLabelCounts_.test(labels)) {
+      char saved = buffer[dot - 1];
+      buffer[dot - 1] = '*';
+      const std::uint32_t* attr = domains_.find(view.substr(dot - 1));
+      if (attr != nullptr && (best == nullptr || attrs_[*attr].level > attrs_[*best].level)) {
+        best = attr;
+        wildcardKey = std::string(view.substr(dot - 1));
+        bestKey = wildcardKey;
+      }
+      buffer[dot - 1] = saved;
+    }
   }
   if (best == nullptr) return std::nullopt;
-  return makeMatch(IndicatorKind::kDomain, *best, std::move(bestKey));
+  return makeMatch(IndicatorKind::kDomain, *best, std::string(bestKey));
 }
 
 std::optional<FeedMatch> FeedIndex::matchUrl(std::string_view normalizedUrl) const {

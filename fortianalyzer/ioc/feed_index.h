@@ -79,6 +79,10 @@ class FeedIndex {
   KeyTable urls_;
   KeyTable ips_;  // key: [4|6][prefix length][masked address bytes]
   KeyTable hashes_;  // key: raw digest bytes
+  // Label counts present among plain and wildcard ("*." excluded) domain keys: a parent suffix is
+  // only probed when some key has its label count, which skips most probes of a deep name.
+  std::bitset<128> plainLabelCounts_;
+  std::bitset<128> wildcardLabelCounts_;
   std::bitset<129> v4Lengths_;
   std::bitset<129> v6Lengths_;
   std::vector<std::uint8_t> v4LengthList_;  // prefix lengths in use, longest first
@@ -88,6 +92,10 @@ class FeedIndex {
   std::unordered_map<std::string, std::uint32_t> threatIds_;
   std::unordered_map<std::uint64_t, std::uint32_t> attrIds_;  // (threat << 8 | level) -> attr
   std::size_t duplicates_ = 0;
+  // attrFor() cache: feeds mostly repeat one (level, threat) pair line after line.
+  std::optional<std::uint32_t> lastAttr_;
+  IocLevel lastLevel_ = IocLevel::kHigh;
+  std::string lastThreat_;
 };
 
 using FeedIndexPtr = std::shared_ptr<const FeedIndex>;

@@ -12,7 +12,7 @@ namespace {
 // Feeds: bad.example (high, blocklist "Emotet"), odd.example (medium, suspicious "Odd").
 void loadFeeds(IocEngine& engine) {
   REQUIRE(engine
-              .loadFeed(FeedSource{"lab", FeedFormat::kCsv},
+              .loadFeed(FeedSource{.name = "lab", .format = FeedFormat::kCsv},
                         "indicator,type,level,threat\n"
                         "bad.example,domain,high,Emotet\n"
                         "odd.example,domain,medium,Odd\n"
@@ -165,8 +165,9 @@ TEST_CASE("rescan finds old logs that a new feed now matches") {
   CHECK(quiet.newEvents == 0);
   CHECK(quiet.notifications.empty());
 
-  REQUIRE(engine.loadFeed(FeedSource{"new", FeedFormat::kPlain, PlainFeedType::kDomain,
-                                     IocLevel::kMedium, "Later"},
+  REQUIRE(engine.loadFeed(FeedSource{.name = "new", .format = FeedFormat::kPlain,
+                                     .plainType = PlainFeedType::kDomain,
+                                     .level = IocLevel::kMedium, .threat = "Later"},
                           "later-bad.example\n")
               .loaded);
   auto report = engine.rescan(visitor, "new");
