@@ -8,6 +8,13 @@ using fabric::logfmt::ObservableKind;
 
 namespace {
 
+FeedSource csvSource(std::string name) {
+  FeedSource source;
+  source.name = std::move(name);
+  source.format = FeedFormat::kCsv;
+  return source;
+}
+
 FeedSource plain(std::string name, PlainFeedType type, IocLevel level = IocLevel::kHigh) {
   FeedSource source;
   source.name = std::move(name);
@@ -56,7 +63,7 @@ TEST_CASE("domains match exactly, by parent domain and by wildcard") {
 TEST_CASE("the strongest and then most specific domain entry wins") {
   fabric::ManualClock clock;
   IocEngine engine(clock);
-  REQUIRE(engine.loadFeed(FeedSource{.name = "mix", .format = FeedFormat::kCsv},
+  REQUIRE(engine.loadFeed(csvSource("mix"),
                           "indicator,type,level,threat\n"
                           "bad.example,domain,high,Parent\n"
                           "a.bad.example,domain,medium,Child\n"
@@ -178,7 +185,7 @@ TEST_CASE("several feeds at once; each match names its feed; one match per feed 
 
 TEST_CASE("duplicates fold into one entry keeping the higher level") {
   FeedLoadReport report;
-  auto index = buildFeed(FeedSource{.name = "dup", .format = FeedFormat::kCsv},
+  auto index = buildFeed(csvSource("dup"),
                          "indicator,type,level,threat\n"
                          "bad.example,domain,medium,Low one\n"
                          "BAD.example,domain,high,High one\n"
@@ -206,7 +213,7 @@ TEST_CASE("a feed is replaced by loading a new version under the same name") {
   CHECK(hit(engine, ObservableKind::kDomain, "new.example") == "new.example");
 
   // A version that cannot be used at all changes nothing.
-  FeedSource csv{.name = "f", .format = FeedFormat::kCsv};
+  FeedSource csv = csvSource("f");
   auto bad = engine.loadFeed(csv, "no header here\n");
   CHECK_FALSE(bad.loaded);
   CHECK(bad.fatal.rfind("line 1: CSV header must name", 0) == 0);

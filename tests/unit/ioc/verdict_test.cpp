@@ -9,10 +9,17 @@ using namespace std::chrono_literals;
 
 namespace {
 
+FeedSource csvSource(std::string name) {
+  FeedSource source;
+  source.name = std::move(name);
+  source.format = FeedFormat::kCsv;
+  return source;
+}
+
 // Feeds: bad.example (high, blocklist "Emotet"), odd.example (medium, suspicious "Odd").
 void loadFeeds(IocEngine& engine) {
   REQUIRE(engine
-              .loadFeed(FeedSource{.name = "lab", .format = FeedFormat::kCsv},
+              .loadFeed(csvSource("lab"),
                         "indicator,type,level,threat\n"
                         "bad.example,domain,high,Emotet\n"
                         "odd.example,domain,medium,Odd\n"
