@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "fortianalyzer/store/field_codec.h"
+#include "fortianalyzer/store/raw_fields.h"
 
 namespace fabric::faz {
 namespace {
@@ -48,6 +49,9 @@ struct DeviceSeen {
 }  // namespace
 
 std::string encodeFieldsForStore(const LogToStore& log) {
+  // The common case: the raw line itself yields the fields, so storing them again would double
+  // the bytes written per log. Search then reads fields from `raw`.
+  if (rawYieldsFields(log.raw, log.fields)) return {};
   std::string blob;
   blob.reserve(log.raw.size());
   for (const auto& [key, value] : log.fields) {

@@ -19,7 +19,8 @@ struct PendingLog {
   std::string fields_blob;
 };
 
-// The fields blob for a record: every pair except those whose value a column already holds.
+// The fields blob for a record: empty when scanning the raw line yields exactly the record's fields
+// (see raw_fields.h); otherwise every pair except those whose value a column already holds.
 std::string encodeFieldsForStore(const LogToStore& log);
 
 class BatchWriter {

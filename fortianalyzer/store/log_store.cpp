@@ -1,5 +1,7 @@
 #include "fortianalyzer/store/log_store.h"
 
+#include <time.h>
+
 #include <algorithm>
 #include <future>
 #include <stdexcept>
@@ -28,6 +30,12 @@ void writeMeta(SqliteDb& db, std::string_view key, std::string_view value) {
   st.bindText(1, key);
   st.bindText(2, value);
   st.step();
+}
+
+int64_t threadCpuNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
 bool hasLimits(const RetentionPolicy& p) {
@@ -249,6 +257,7 @@ void LogStore::commitBatch(std::vector<PendingLog>& batch) {
         committedId_ = last;
         counters_.batches_committed += 1;
         counters_.logs_committed += static_cast<int64_t>(batch.size());
+        counters_.writer_cpu_ns = threadCpuNs();
         listener = listener_;
       }
       committed_.notify_all();

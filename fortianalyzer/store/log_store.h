@@ -54,6 +54,7 @@ struct LogStoreStats {
   int64_t batches_committed = 0;
   int64_t logs_committed = 0;       // by this process since open
   int64_t write_failures = 0;       // batches that failed and were retried
+  int64_t writer_cpu_ns = 0;        // CPU time of the writer thread so far (benchmarks)
   std::string last_error;           // last write failure, "" when none
   bool recovered_from_crash = false;  // the previous run did not close the store cleanly
 };

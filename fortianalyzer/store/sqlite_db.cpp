@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "fortianalyzer/store/field_codec.h"
+#include "fortianalyzer/store/raw_fields.h"
 
 namespace fabric::faz {
 namespace {
@@ -14,25 +15,35 @@ namespace {
 }
 
 void fieldFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
-  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+  const unsigned char* key = sqlite3_value_text(argv[2]);
+  if (key == nullptr) {
     sqlite3_result_null(ctx);
     return;
   }
-  const void* blob = sqlite3_value_blob(argv[0]);
-  int blobLen = sqlite3_value_bytes(argv[0]);
-  const unsigned char* key = sqlite3_value_text(argv[1]);
-  int keyLen = sqlite3_value_bytes(argv[1]);
-  if (blob == nullptr || key == nullptr) {
+  std::string_view keyView(reinterpret_cast<const char*>(key), sqlite3_value_bytes(argv[2]));
+  if (sqlite3_value_type(argv[0]) != SQLITE_NULL) {
+    const void* blob = sqlite3_value_blob(argv[0]);
+    int blobLen = sqlite3_value_bytes(argv[0]);
+    auto found = findField(std::string_view(static_cast<const char*>(blob), blobLen), keyView);
+    if (found) {
+      sqlite3_result_text(ctx, found->data(), static_cast<int>(found->size()), SQLITE_TRANSIENT);
+    } else {
+      sqlite3_result_null(ctx);
+    }
+    return;
+  }
+  const unsigned char* raw = sqlite3_value_text(argv[1]);
+  if (raw == nullptr) {
     sqlite3_result_null(ctx);
     return;
   }
-  auto found = findField(std::string_view(static_cast<const char*>(blob), blobLen),
-                         std::string_view(reinterpret_cast<const char*>(key), keyLen));
-  if (!found) {
+  auto found = findRawField(
+      std::string_view(reinterpret_cast<const char*>(raw), sqlite3_value_bytes(argv[1])), keyView);
+  if (found) {
+    sqlite3_result_text(ctx, found->data(), static_cast<int>(found->size()), SQLITE_TRANSIENT);
+  } else {
     sqlite3_result_null(ctx);
-    return;
   }
-  sqlite3_result_text(ctx, found->data(), static_cast<int>(found->size()), SQLITE_TRANSIENT);
 }
 
 void ipInFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
@@ -162,7 +173,7 @@ int64_t SqliteDb::queryInt(std::string_view sql) {
 
 void registerStoreFunctions(sqlite3* db) {
   int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-  sqlite3_create_function(db, "fabric_field", 2, flags, nullptr, fieldFunction, nullptr, nullptr);
+  sqlite3_create_function(db, "fabric_field", 3, flags, nullptr, fieldFunction, nullptr, nullptr);
   sqlite3_create_function(db, "fabric_ip_in", 3, flags, nullptr, ipInFunction, nullptr, nullptr);
 }
 

@@ -67,7 +67,8 @@ class SqliteDb {
 };
 
 // SQL functions available on every connection opened by SqliteDb:
-//   fabric_field(fields_blob, key)      -> the value of `key` in a fields blob, or NULL
+//   fabric_field(fields_blob, raw, key) -> the value of `key`: from the fields blob when there is
+//                                          one, else scanned from the raw line; NULL when absent
 //   fabric_ip_in(ip_text, net, prefix)  -> 1 when IPv4 text ip is inside net/prefix (net as integer)
 void registerStoreFunctions(sqlite3* db);
 
