@@ -110,8 +110,7 @@ TEST_CASE("retention runs by itself every interval on the writer thread") {
   REQUIRE(store.flush(10s));
   CHECK(countLogs(store.path()) == 40);  // the interval has not passed
   clock.advance(std::chrono::seconds(61));
-  store.append(makeLog({}));  // wakes the writer
-  REQUIRE(store.flush(10s));
+  // The idle writer looks at the clock at least once a second.
   auto deadline = std::chrono::steady_clock::now() + 20s;
   while (countLogs(store.path()) != 10 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::yield();
