@@ -39,7 +39,7 @@ namespace fabric::faz {
 
 struct LogStoreOptions {
   std::string path;                                 // the database file
-  size_t max_batch = 8192;                          // logs per transaction, at most
+  size_t max_batch = 65536;                         // logs per transaction, at most
   std::chrono::milliseconds max_batch_delay{20};    // a log waits at most this long for a batch
   size_t max_queued_logs = 200000;                  // backpressure thresholds
   size_t max_queued_bytes = size_t{256} << 20;

@@ -1,7 +1,9 @@
 // bench_store: pushes N realistic FortiGate webfilter records (the shape of
 // /work/shared/bench/gen-fgt-logs.py lines, ~675 bytes, 33 fields) through LogStore's real path
 // (append -> queue -> writer thread -> batched transactions), then times indexed queries.
-// usage: bench_store [N=1000000] [DB=/tmp/bench_store.db]
+// usage: bench_store [N=1000000] [DB=/tmp/bench_store.db] [ENDPOINTS=0] [MAX_BATCH=default]
+//   ENDPOINTS=0: srcip as gen-fgt-logs.py makes it (sequential runs of 250 per /24);
+//   ENDPOINTS=k: srcip drawn pseudo-randomly from k endpoints (a fleet logging interleaved).
 #include <sys/resource.h>
 
 #include <chrono>
@@ -30,10 +32,13 @@ double now() {
 const char* kHosts[] = {"www.example.com", "cdn.example.net", "api.service.io", "mail.corp.local"};
 
 // Record i, as the parser would hand it over: header columns, every key=value, the raw line.
+int64_t gEndpoints = 0;
+
 LogToStore makeRecord(int64_t i) {
   LogToStore r;
   char buf[64];
-  std::string ip = "10.0." + std::to_string((i / 250) % 250) + "." + std::to_string(i % 250 + 1);
+  int64_t e = gEndpoints > 0 ? static_cast<int64_t>((static_cast<uint64_t>(i) * 2654435761u) % gEndpoints) : i;
+  std::string ip = "10.0." + std::to_string((e / 250) % 250) + "." + std::to_string(e % 250 + 1);
   std::string host = (i % 1000 == 0) ? "evil-" + std::to_string(i % 1000) + ".bad.example"
                                      : kHosts[(i * 7919) % 4];
   std::snprintf(buf, sizeof buf, "12:%02lld:%02lld", static_cast<long long>((i / 60) % 60),
@@ -108,6 +113,7 @@ LogToStore makeRecord(int64_t i) {
 int main(int argc, char** argv) {
   int64_t n = argc > 1 ? std::stoll(argv[1]) : 1000000;
   std::string path = argc > 2 ? argv[2] : "/tmp/bench_store.db";
+  gEndpoints = argc > 3 ? std::stoll(argv[3]) : 0;
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
 
   // 1. The cost of building the records alone, to separate it from the store's cost.
@@ -122,6 +128,8 @@ int main(int argc, char** argv) {
   fabric::RealClock clock;
   fabric::faz::LogStoreOptions opt;
   opt.path = path;
+  if (argc > 4) opt.max_batch = std::stoull(argv[4]);
+  std::printf("max_batch %zu, max_queued_logs %zu\n", opt.max_batch, opt.max_queued_logs);
   double c1 = cpuSeconds(), t1 = now();
   {
     fabric::faz::LogStore store(opt, clock);
