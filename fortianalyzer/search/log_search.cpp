@@ -118,12 +118,21 @@ std::string formatTimeNs(int64_t ns) {
   return buf;
 }
 
-LogSearch::LogSearch(const std::string& dbPath) {
+LogSearch::LogSearch(const std::string& dbPath, std::chrono::milliseconds timeout)
+    : timeout_(timeout) {
   // Read-write open (never create) so a reader can map the WAL index even when it is first;
   // query_only keeps this connection from writing.
   db_ = std::make_unique<SqliteDb>(dbPath, false, false);
   prepareReaderDatabase(*db_);
   db_->exec("PRAGMA query_only=1");
+  // Checked every ~10k VM steps: a runaway scan is interrupted instead of pinning a core.
+  sqlite3_progress_handler(
+      db_->handle(), 10000,
+      [](void* self) -> int {
+        auto* search = static_cast<LogSearch*>(self);
+        return std::chrono::steady_clock::now() > search->deadline_ ? 1 : 0;
+      },
+      this);
 }
 
 LogQueryResult LogSearch::runSql(const SqlQuery& sql, bool countOnly) {
@@ -132,6 +141,7 @@ LogQueryResult LogSearch::runSql(const SqlQuery& sql, bool countOnly) {
     result.error = sql.error;
     return result;
   }
+  deadline_ = std::chrono::steady_clock::now() + timeout_;
   try {
     Statement st = db_->prepare(sql.sql);
     bindAll(st, sql.binds);
@@ -142,8 +152,11 @@ LogQueryResult LogSearch::runSql(const SqlQuery& sql, bool countOnly) {
     while (st.step()) result.rows.push_back(rowToJson(st));
     result.count = static_cast<int64_t>(result.rows.size());
   } catch (const std::exception& e) {
+    bool interrupted = std::chrono::steady_clock::now() > deadline_;
     result = {};
-    result.error = std::string("log database: ") + e.what();
+    result.error = interrupted ? "query took longer than " + std::to_string(timeout_.count()) +
+                                     " ms: narrow it with a time range or an indexed field"
+                               : std::string("log database: ") + e.what();
   }
   return result;
 }
@@ -207,6 +220,7 @@ LogQueryResult LogSearch::endpointTimeline(const std::string& uidOrIp,
 std::string LogSearch::explain(const LogQuery& query) {
   SqlQuery sql = buildSql(query);
   if (!sql.error.empty()) return "error: " + sql.error;
+  deadline_ = std::chrono::steady_clock::now() + timeout_;
   Statement st = db_->prepare("EXPLAIN QUERY PLAN " + sql.sql);
   bindAll(st, sql.binds);
   std::string plan;

@@ -10,6 +10,7 @@
 // Header keys without a value are omitted (id, time, time_ns, received_ns, fields and raw are always
 // there). Strings are valid UTF-8 (invalid bytes of a raw line become U+FFFD).
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,7 +34,9 @@ class LogSearch {
  public:
   // Opens the store's database file (which must exist: the LogStore creates it). Throws
   // SqliteError when it cannot be opened or is not a log database.
-  explicit LogSearch(const std::string& dbPath);
+  // A query running longer than `timeout` is interrupted and returns an error that says so.
+  explicit LogSearch(const std::string& dbPath,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
   LogQueryResult run(const LogQuery& query);
 
@@ -55,6 +58,8 @@ class LogSearch {
   LogQueryResult runSql(const SqlQuery& sql, bool countOnly);
 
   std::unique_ptr<SqliteDb> db_;
+  std::chrono::milliseconds timeout_;
+  std::chrono::steady_clock::time_point deadline_;  // of the running query
 };
 
 // Formats nanoseconds since the epoch as RFC 3339 UTC with nanoseconds.

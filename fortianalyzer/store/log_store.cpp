@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <charconv>
 #include <future>
 #include <stdexcept>
 #include <utility>
@@ -55,7 +56,14 @@ LogStore::LogStore(LogStoreOptions options, const Clock& clock)
   // full queue plus one batch) may have been cited (e.g. in an IoC notification), so skip them.
   LogId maxId = db_->queryInt("SELECT coalesce(max(id), 0) FROM logs");
   std::string nextText = readMeta(*db_, "next_id");
-  LogId next = std::max<LogId>(maxId + 1, nextText.empty() ? 1 : std::stoll(nextText));
+  LogId metaNext = 1;
+  if (!nextText.empty()) {
+    auto [end, ec] = std::from_chars(nextText.data(), nextText.data() + nextText.size(), metaNext);
+    if (ec != std::errc() || end != nextText.data() + nextText.size() || metaNext < 1) {
+      throw SqliteError("log database meta next_id is corrupt: '" + nextText + "'");
+    }
+  }
+  LogId next = std::max<LogId>(maxId + 1, metaNext);
   bool used = !nextText.empty() || maxId > 0;
   if (used && readMeta(*db_, "clean_close") != "1") {
     next += static_cast<LogId>(options_.max_queued_logs + options_.max_batch);

@@ -280,3 +280,23 @@ TEST_CASE("invalid UTF-8 in a raw line comes back as valid JSON text") {
   std::string dumped = r.rows[0].dump();  // throws on invalid UTF-8
   CHECK(dumped.find("bad \xEF\xBF\xBD\xEF\xBF\xBD bytes") != std::string::npos);
 }
+
+TEST_CASE("a query that runs past the timeout is interrupted with a clear error") {
+  TempDir dir;
+  fabric::ManualClock clock;
+  {
+    LogStore store({.path = dir.file("logs.db")}, clock);
+    for (int i = 0; i < 20000; ++i) store.append(makeLog({.sessionid = i}));
+    REQUIRE(store.flush(30s));
+  }
+  LogSearch slow(dir.file("logs.db"), std::chrono::milliseconds(0));
+  LogQuery q;
+  q.filters = {"sessionid==-1"};
+  q.count_only = true;
+  auto r = slow.run(q);
+  CHECK(r.error == "query took longer than 0 ms: narrow it with a time range or an indexed field");
+  LogSearch normal(dir.file("logs.db"));
+  auto ok = normal.run(q);
+  CHECK(ok.error.empty());
+  CHECK(ok.count == 0);
+}
