@@ -196,6 +196,6 @@ int main(int argc, char** argv) {
   q = {};
   q.filters = {"sessionid==100042"};
   q.limit = 10;
-  timeQuery("sessionid==100042 (fields blob, full scan)", q);
+  timeQuery("sessionid==100042 (no column: full scan)", q);
   return 0;
 }
