@@ -76,6 +76,7 @@ LogStore::LogStore(LogStoreOptions options, const Clock& clock)
   batchWriter_ = std::make_unique<BatchWriter>(*db_);
   lastRetention_ = clock_.monotonic();
   writer_ = std::thread([this] { writerLoop(); });
+  writerId_ = writer_.get_id();
 }
 
 LogStore::~LogStore() { close(); }
@@ -97,6 +98,7 @@ std::optional<LogId> LogStore::enqueue(LogToStore&& log, bool block) {
   size_t bytes = queuedSize(p);
 
   std::unique_lock lk(mutex_);
+  if (block) refuseOnWriterThread("append");
   auto full = [&] {
     return !queue_.empty() && (queue_.size() >= options_.max_queued_logs ||
                                queuedBytes_ + bytes > options_.max_queued_bytes);
@@ -124,7 +126,16 @@ LogId LogStore::committedId() const {
   return committedId_;
 }
 
+void LogStore::refuseOnWriterThread(const char* what) const {
+  // The writer cannot wait for itself: from the commit listener these calls would deadlock.
+  if (std::this_thread::get_id() == writerId_) {
+    throw std::logic_error(std::string("LogStore::") + what +
+                           " called on the writer thread (from the commit listener)");
+  }
+}
+
 bool LogStore::waitCommitted(LogId id, std::chrono::milliseconds timeout) {
+  refuseOnWriterThread("waitCommitted");
   std::unique_lock lk(mutex_);
   return committed_.wait_for(lk, timeout, [&] { return committedId_ >= id; });
 }
@@ -148,6 +159,7 @@ void LogStore::setCommitListener(CommitListener listener) {
 template <typename Fn>
 auto LogStore::runOnWriter(Fn fn) -> decltype(fn()) {
   using Result = decltype(fn());
+  refuseOnWriterThread("device/retention call");
   auto task = std::make_shared<std::packaged_task<Result()>>(std::move(fn));
   auto future = task->get_future();
   {

@@ -85,7 +85,9 @@ class LogStore {
   // Asks the writer to commit everything appended so far now, and waits; false on timeout.
   bool flush(std::chrono::milliseconds timeout);
   // Called on the writer thread after every commit, with committedId(). Keep it short (post to
-  // the event loop). Set it before the first append.
+  // the event loop). Set it before the first append. From the listener, only tryAppend(),
+  // committedId(), lastAssignedId() and stats() may be called; the waiting calls throw
+  // std::logic_error there instead of deadlocking.
   void setCommitListener(CommitListener listener);
 
   // Applies the retention policy until complete (on the writer thread) and reports.
@@ -105,6 +107,7 @@ class LogStore {
  private:
   std::optional<LogId> enqueue(LogToStore&& log, bool block);
   void writerLoop();
+  void refuseOnWriterThread(const char* what) const;
   bool takeBatch(std::vector<PendingLog>& batch, std::vector<std::function<void()>>& tasks);
   void commitBatch(std::vector<PendingLog>& batch);
   void maybeRunRetention();
@@ -134,6 +137,7 @@ class LogStore {
   bool retentionPending_ = false;                         // writer thread only
   bool writeFailedAtStop_ = false;                        // writer thread only
   std::thread writer_;
+  std::thread::id writerId_;  // set once in the constructor; writer_ itself changes on join
 };
 
 }  // namespace fabric::faz

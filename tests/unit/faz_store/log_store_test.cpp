@@ -172,3 +172,27 @@ TEST_CASE("append after close is refused") {
   CHECK_FALSE(store.tryAppend(makeLog({})));
   CHECK_THROWS_AS(store.append(makeLog({})), std::logic_error);
 }
+
+TEST_CASE("waiting calls from the commit listener throw instead of deadlocking") {
+  TempDir dir;
+  fabric::ManualClock clock;
+  LogStore store({.path = dir.file("logs.db")}, clock);
+  std::atomic<int> refused{0};
+  store.setCommitListener([&](LogId id) {
+    try {
+      store.waitCommitted(id, 1s);
+    } catch (const std::logic_error&) {
+      ++refused;
+    }
+    try {
+      store.listDevices();
+    } catch (const std::logic_error&) {
+      ++refused;
+    }
+  });
+  store.append(makeLog({}));
+  REQUIRE(store.flush(10s));
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (refused.load() < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  CHECK(refused.load() == 2);
+}
