@@ -113,7 +113,7 @@ TEST_CASE("devices that log before being registered are listed as unregistered")
   CHECK_FALSE(store.listDevices()[1].registered);
 }
 
-TEST_CASE("a full queue pushes back instead of growing; logs are kept until they commit") {
+TEST_CASE("a full queue pushes back; a failed batch is retried, never dropped") {
   TempDir dir;
   fabric::ManualClock clock;
   std::string path = dir.file("logs.db");
@@ -140,6 +140,14 @@ TEST_CASE("a full queue pushes back instead of growing; logs are kept until they
   }
   CHECK(refused);
   CHECK(accepted <= 12);  // at most a queue plus the batch the writer is holding
+  CHECK(store.committedId() == 1);
+  // The writer's batch fails after SQLite's 5 s busy timeout and is kept for a retry.
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (store.stats().write_failures == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);  // polling a condition, with a deadline
+  }
+  REQUIRE(store.stats().write_failures >= 1);
+  CHECK_THAT(store.stats().last_error, Catch::Contains("locked"));
   CHECK(store.committedId() == 1);
   blocker.exec("COMMIT");
   REQUIRE(store.flush(30s));
