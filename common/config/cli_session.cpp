@@ -159,7 +159,8 @@ LineResult CliSession::doShowOrGet(const std::vector<Token>& w, bool get) {
   std::string key;
   bool one = false;
   if (end < w.size()) {
-    if (table->singleton() || end + 1 < w.size()) return parseError(w[std::min(end + 1, w.size() - 1)].text);
+    if (table->singleton() || w[end].text == "|") return parseError(w[end].text);
+    if (end + 1 < w.size()) return parseError(w[end + 1].text);
     key = w[end].text;
     one = true;
     if (!data.find(key)) {

@@ -189,7 +189,7 @@ LineResult CliSession::doSet(const std::vector<Token>& w, const std::string& ver
       if (std::find(result.begin(), result.end(), v) == result.end()) result.push_back(std::move(v));
     }
   }
-  if (isDefault(*a, result)) {
+  if (isDefault(*a, result) || (a->multi && result.empty())) {  // an emptied list returns to its default
     frame.staged.attrs.erase(a->name);
   } else {
     frame.staged.attrs[a->name] = std::move(result);

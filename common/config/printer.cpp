@@ -28,12 +28,7 @@ void showEntryBody(const TableSchema& table, const Node& node, bool full, int le
     const auto& values = effective(a, node.attrs);
     if (!full && isDefault(a, values)) continue;
     std::string text = formatShow(a, values);
-    if (text.empty()) {
-      if (full || !isDefault(a, values)) {
-        if (a.isSecret() || a.multi) continue;  // nothing to print for an empty secret or list
-      }
-      continue;
-    }
+    if (text.empty()) continue;  // an empty secret, list or option prints nothing
     indent(level, out);
     out += "set " + a.name + " " + text + "\n";
   }

@@ -177,7 +177,7 @@ bool isDefault(const Attribute& a, const std::vector<std::string>& values) {
 
 std::string formatShow(const Attribute& a, const std::vector<std::string>& values) {
   if (a.isSecret()) return values.empty() ? "" : "ENC " + values[0];
-  if (values.empty()) return a.multi ? "" : "''";
+  if (values.empty()) return (a.multi || a.type != AttrType::kString) ? "" : "''";
   std::string out;
   for (const auto& v : values) {
     if (!out.empty()) out.push_back(' ');
