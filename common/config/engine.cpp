@@ -66,7 +66,10 @@ LineResult Engine::load(std::string_view text) {
   if (lexed.unterminated) {
     return cliFail({"line " + std::to_string(lexed.unterminated_line) + ": unterminated quoted string"}, -61);
   }
-  Tree scratch = Tree::fresh(*state.schema);
+  // A config file (as save() writes it, header first) lists every entry, built-in ones included,
+  // so it starts from empty tables; any other script applies to the factory configuration.
+  const bool config_file = text.substr(0, 16) == "#config-version=";
+  Tree scratch = Tree::fresh(*state.schema, /*with_builtins=*/!config_file);
   // The loaded text replaces everything but the hostname, which a file may omit.
   if (auto global = scratch.tables.find("system global"); global != scratch.tables.end()) {
     auto current = state.tree.tables.find("system global");

@@ -35,11 +35,12 @@ void TableData::rename(const std::string& from, const std::string& to) {
   std::replace(order.begin(), order.end(), from, to);
 }
 
-Tree Tree::fresh(const Schema& schema) {
+Tree Tree::fresh(const Schema& schema, bool with_builtins) {
   Tree tree;
   for (const auto& table : schema.tables()) {
     TableData& data = tree.tables[table->name()];
     if (table->singleton()) data.put("", Node{});
+    if (!with_builtins) continue;
     for (const auto& builtin : table->builtins()) {
       Node node;
       for (const auto& [attr, values] : builtin.values) node.attrs[attr] = values;

@@ -41,8 +41,9 @@ inline bool Node::operator==(const Node& other) const {
 struct Tree {
   std::map<std::string, TableData> tables;
 
-  // A fresh tree: every singleton present, every table holding its built-in entries.
-  static Tree fresh(const Schema& schema);
+  // A fresh tree: every singleton present, every table holding its built-in entries (or empty
+  // tables, for a config file that lists every entry itself).
+  static Tree fresh(const Schema& schema, bool with_builtins = true);
 };
 
 }  // namespace fabric::config
