@@ -1,0 +1,154 @@
+#include "common/logfmt/kv_parser.h"
+
+#include <cstring>
+
+namespace fabric::logfmt {
+namespace {
+
+inline bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+template <bool kCsv>
+inline bool isSep(char c) {
+  if constexpr (kCsv) {
+    return c == ',' || c == '\r' || c == '\n';
+  } else {
+    return isSpace(c);
+  }
+}
+
+// Reads a quoted value starting just after the opening quote at `p`. Sets `value`/`flags` and
+// returns the position after the closing quote (or where an unterminated value stopped).
+const char* readQuoted(const char* p, const char* end, FieldList& out, std::string_view& value,
+                       std::uint8_t& flags) {
+  flags |= Field::kQuoted;
+  const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end - p)));
+  const char* limit = q ? q : end;
+  if (q && !std::memchr(p, '\\', static_cast<std::size_t>(limit - p))) {
+    value = std::string_view(p, static_cast<std::size_t>(q - p));
+    return q + 1;
+  }
+  // Slow path: escapes and/or no closing quote.
+  std::string* buf = nullptr;
+  const char* seg = p;  // start of the not-yet-copied run
+  const char* i = p;
+  while (i < end) {
+    char c = *i;
+    if (c == '\\' && i + 1 < end && (i[1] == '"' || i[1] == '\\' || i[1] == '=')) {
+      if (!buf) buf = &out.ownedString();
+      buf->append(seg, static_cast<std::size_t>(i - seg));
+      buf->push_back(i[1]);
+      i += 2;
+      seg = i;
+      continue;
+    }
+    if (c == '"') {
+      if (buf) {
+        buf->append(seg, static_cast<std::size_t>(i - seg));
+        value = *buf;
+        flags |= Field::kUnescaped;
+      } else {
+        value = std::string_view(p, static_cast<std::size_t>(i - p));
+      }
+      return i + 1;
+    }
+    if (c == '\n') break;  // an unterminated quote never runs into the next line
+    ++i;
+  }
+  // Unterminated: the value runs to the end of the line; trailing CR/LF are not part of it.
+  const char* stop = i;
+  while (stop > seg && (stop[-1] == '\r' || stop[-1] == '\n')) --stop;
+  flags |= Field::kUnterminated;
+  if (buf) {
+    if (stop > seg) buf->append(seg, static_cast<std::size_t>(stop - seg));
+    value = *buf;
+    flags |= Field::kUnescaped;
+  } else {
+    value = std::string_view(p, static_cast<std::size_t>(stop - p));
+  }
+  return i;
+}
+
+// `""x""`: a value doubled-quoted by a CSV export. Returns the end of the value, or nullptr when
+// the text at `p` (just after '=') is not that shape.
+template <bool kCsv>
+const char* readDoubledQuoted(const char* p, const char* end, std::string_view& value) {
+  if (end - p < 4 || p[0] != '"' || p[1] != '"' || isSep<kCsv>(p[2]) || p[2] == '"') {
+    return nullptr;
+  }
+  for (const char* i = p + 2; i + 1 < end; ++i) {
+    if (i[0] == '"' && i[1] == '"' && (i + 2 == end || isSep<kCsv>(i[2]))) {
+      value = std::string_view(p + 2, static_cast<std::size_t>(i - (p + 2)));
+      return i + 2;
+    }
+    if (isSpace(*i) && !kCsv) return nullptr;
+  }
+  return nullptr;
+}
+
+template <bool kCsv>
+KvStats parseDelimited(std::string_view body, FieldList& out) {
+  KvStats stats;
+  const char* p = body.data();
+  const char* end = p + body.size();
+  while (p < end) {
+    while (p < end && (isSpace(*p) || (kCsv && *p == ','))) ++p;
+    if (p == end) break;
+    const char* k = p;
+    while (p < end && *p != '=' && !isSep<kCsv>(*p)) ++p;
+    if (p == end || *p != '=' || p == k) {
+      ++stats.stray_tokens;
+      while (p < end && !isSep<kCsv>(*p)) ++p;
+      continue;
+    }
+    std::string_view key(k, static_cast<std::size_t>(p - k));
+    ++p;  // '='
+    std::string_view value;
+    std::uint8_t flags = 0;
+    if (p < end && *p == '"') {
+      if (const char* after = readDoubledQuoted<kCsv>(p, end, value)) {
+        flags = Field::kQuoted;
+        p = after;
+      } else {
+        p = readQuoted(p + 1, end, out, value, flags);
+        if (flags & Field::kUnterminated) stats.unterminated_quote = true;
+      }
+    } else {
+      const char* v = p;
+      while (p < end && !isSep<kCsv>(*p)) ++p;
+      value = std::string_view(v, static_cast<std::size_t>(p - v));
+    }
+    out.add(key, value, flags);
+  }
+  return stats;
+}
+
+}  // namespace
+
+KvStats parseKeyValue(std::string_view body, FieldList& out) {
+  return parseDelimited<false>(body, out);
+}
+
+KvStats parseCsv(std::string_view body, FieldList& out) { return parseDelimited<true>(body, out); }
+
+bool startsWithKey(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size() && isKeyChar(s[i])) ++i;
+  return i > 0 && i < s.size() && s[i] == '=';
+}
+
+bool looksLikeCsv(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size() && isKeyChar(s[i])) ++i;
+  if (i == 0 || i >= s.size() || s[i] != '=') return false;
+  ++i;
+  if (i < s.size() && s[i] == '"') {
+    std::size_t close = s.find('"', i + 1);
+    if (close == std::string_view::npos) return false;
+    i = close + 1;
+  } else {
+    while (i < s.size() && s[i] != ',' && !isSpace(s[i])) ++i;
+  }
+  return i < s.size() && s[i] == ',' && startsWithKey(s.substr(i + 1));
+}
+
+}  // namespace fabric::logfmt
