@@ -21,9 +21,10 @@ inline bool isSep(char c) {
 const char* readQuoted(const char* p, const char* end, FieldList& out, std::string_view& value,
                        std::uint8_t& flags) {
   flags |= Field::kQuoted;
-  const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end - p)));
-  const char* limit = q ? q : end;
-  if (q && !std::memchr(p, '\\', static_cast<std::size_t>(limit - p))) {
+  // Fast path: no escape and no line break before the closing quote -> a view into the line.
+  const char* q = p;
+  while (q < end && *q != '"' && *q != '\\' && *q != '\n') ++q;
+  if (q < end && *q == '"') {
     value = std::string_view(p, static_cast<std::size_t>(q - p));
     return q + 1;
   }

@@ -43,6 +43,7 @@ int slotOf(std::string_view key) {
       break;
     case 6:
       FABRIC_SLOT("fctuid", kFctuid);
+      FABRIC_SLOT("fctver", kFctver);
       FABRIC_SLOT("ipaddr", kIpaddr);
       FABRIC_SLOT("log_id", kLogid);
       break;

@@ -35,7 +35,7 @@ LogId parseLogId(std::string_view text);
 enum class Slot : std::uint8_t {
   kDate, kTime, kEventTime, kFazTimestamp, kDevid, kDevname, kLogid, kId, kType, kSubtype,
   kEventType, kLevel, kVd, kSrcip, kDstip, kFctuid, kUid, kHostname, kUrl, kQname, kIpaddr,
-  kSni, kRemotename, kAnalyticsCksum, kFilehash, kService, kDstport, kCount
+  kSni, kRemotename, kAnalyticsCksum, kFilehash, kService, kDstport, kFctver, kCount
 };
 
 struct LogRecord {
@@ -73,6 +73,8 @@ struct LogRecord {
   std::string_view dstip() const { return slot(Slot::kDstip); }
   // The endpoint: FortiGate `fctuid` (unless "N/A") or FortiClient `uid`.
   std::string_view endpointUid() const;
+  // A FortiClient log (it carries `fctver`): its `hostname` is the endpoint, not a destination.
+  bool isFortiClient() const { return slot(Slot::kFctver).data() != nullptr; }
   // The first value of any field (linear scan); for the slotted keys prefer slot().
   std::string_view get(std::string_view key) const { return fields.get(key); }
 };

@@ -51,7 +51,6 @@ class Emitter {
     }
     ++n_;
   }
-  void setKind(ObservableKind kind) { out_[n_].kind = kind; }
 
  private:
   std::vector<Observable>& out_;
@@ -88,9 +87,7 @@ void emitHost(Emitter& e, std::string_view field, std::string_view raw) {
     return;
   }
   std::string& s = e.begin(ObservableKind::kDomain, field);
-  if (!normaliseDomain(v, s)) return;
-  if (isIpv4(s)) e.setKind(ObservableKind::kIp);  // "1.2.3.4:80" or "1.2.3.4."
-  e.commit();
+  if (normaliseDomain(v, s)) e.commit();
 }
 
 void emitIp(Emitter& e, std::string_view field, std::string_view v, bool allow_domain) {
@@ -101,7 +98,7 @@ void emitIp(Emitter& e, std::string_view field, std::string_view v, bool allow_d
     e.commit();
   } else if (allow_domain && v.find('.') != std::string_view::npos) {
     std::string& s = e.begin(ObservableKind::kDomain, field);
-    if (normaliseDomain(v, s) && !isIpv4(s)) e.commit();
+    if (normaliseDomain(v, s)) e.commit();
   }
 }
 
@@ -120,8 +117,9 @@ void emitUrl(Emitter& e, const LogRecord& r) {
   std::string_view url = trim(r.slot(Slot::kUrl));
   if (isSentinel(url)) return;
   if (url.front() == '/') {
-    std::string_view host_field = r.slot(Slot::kHostname);
-    if (isSentinel(host_field)) host_field = r.slot(Slot::kRemotename);
+    // FortiClient's `hostname` is the endpoint itself; its destination is `remotename`.
+    std::string_view host_field =
+        r.isFortiClient() ? r.slot(Slot::kRemotename) : r.slot(Slot::kHostname);
     host_field = stripMarkdown(trim(host_field));
     if (isSentinel(host_field)) return;
     std::string_view service = r.slot(Slot::kService);
@@ -194,13 +192,20 @@ bool normaliseDomain(std::string_view raw, std::string& out) {
     if (!isHostChar(l)) return false;
     out.push_back(l);
   }
-  return out.find("..") == std::string::npos;
+  // A host name has at least two labels and its last label is not all digits (so an invalid
+  // address such as 321.321.321.321 is not taken for a domain).
+  std::size_t dot = out.rfind('.');
+  if (dot == std::string::npos || out.find("..") != std::string::npos) return false;
+  for (std::size_t i = dot + 1; i < out.size(); ++i) {
+    if (out[i] < '0' || out[i] > '9') return true;
+  }
+  return false;
 }
 
 void extractObservables(const LogRecord& r, std::vector<Observable>& out) {
   Emitter e(out);
   emitUrl(e, r);
-  emitHost(e, "hostname", r.slot(Slot::kHostname));
+  if (!r.isFortiClient()) emitHost(e, "hostname", r.slot(Slot::kHostname));
   emitHost(e, "qname", r.slot(Slot::kQname));
   emitHost(e, "remotename", r.slot(Slot::kRemotename));
   emitHost(e, "sni", r.slot(Slot::kSni));

@@ -6,9 +6,10 @@
 //                  ("/config/") is rebuilt as scheme://host/path with host = `hostname`
 //                  (FortiOS) or `remotename` (FortiClient) and scheme https when service is
 //                  HTTPS or dstport is 443, else http; a path-only url with no host is skipped
-//   hostname, qname, remotename, sni
+//   hostname, qname, remotename, sni   (hostname not for FortiClient logs: there it is the endpoint)
 //                  kDomain, lower-cased, trailing dot and `:port` removed, `[x](y)` markdown
-//                  reduced to x; a value that is an IP address becomes kIp
+//                  reduced to x; at least two labels, last label not all digits;
+//                  a value that is an IP address becomes kIp
 //   srcip, dstip   kIp (a CEF `dst=example.com` becomes kDomain)
 //   ipaddr         kIp, every item of the comma/space separated list
 //   analyticscksum kSha256 (64 hex)   — `checksum` is CRC32 and is NOT extracted
