@@ -1,11 +1,49 @@
 #include "common/logfmt/kv_parser.h"
 
+#include <cstdint>
 #include <cstring>
 
 namespace fabric::logfmt {
 namespace {
 
 inline bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Word-at-a-time scanning (SWAR): ~40 values per line make these loops the parser's hot spot.
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+inline std::uint64_t load8(const char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+// Non-zero when some byte of `w` equals `b`.
+inline std::uint64_t hasByte(std::uint64_t w, unsigned char b) {
+  std::uint64_t x = w ^ (kOnes * b);
+  return (x - kOnes) & ~x & kHighs;
+}
+// Non-zero when some byte of `w` is below `n` (n <= 128).
+inline std::uint64_t hasLess(std::uint64_t w, unsigned char n) { return (w - kOnes * n) & ~w & kHighs; }
+
+// First '"', '\\' or '\n' at or after p (or end).
+inline const char* findQuoteEnd(const char* p, const char* end) {
+  while (end - p >= 8) {
+    std::uint64_t w = load8(p);
+    if (hasByte(w, '"') | hasByte(w, '\\') | hasByte(w, '\n')) break;
+    p += 8;
+  }
+  while (p < end && *p != '"' && *p != '\\' && *p != '\n') ++p;
+  return p;
+}
+
+// First space/tab/CR/LF at or after p (or end).
+inline const char* findSpace(const char* p, const char* end) {
+  while (end - p >= 8) {
+    if (hasLess(load8(p), 0x21)) break;  // some byte <= ' ': look closer
+    p += 8;
+  }
+  while (p < end && !isSpace(*p)) ++p;
+  return p;
+}
 
 template <bool kCsv>
 inline bool isSep(char c) {
@@ -22,8 +60,7 @@ const char* readQuoted(const char* p, const char* end, FieldList& out, std::stri
                        std::uint8_t& flags) {
   flags |= Field::kQuoted;
   // Fast path: no escape and no line break before the closing quote -> a view into the line.
-  const char* q = p;
-  while (q < end && *q != '"' && *q != '\\' && *q != '\n') ++q;
+  const char* q = findQuoteEnd(p, end);
   if (q < end && *q == '"') {
     value = std::string_view(p, static_cast<std::size_t>(q - p));
     return q + 1;
@@ -115,7 +152,11 @@ KvStats parseDelimited(std::string_view body, FieldList& out) {
       }
     } else {
       const char* v = p;
-      while (p < end && !isSep<kCsv>(*p)) ++p;
+      if constexpr (kCsv) {
+        while (p < end && !isSep<kCsv>(*p)) ++p;
+      } else {
+        p = findSpace(p, end);
+      }
       value = std::string_view(v, static_cast<std::size_t>(p - v));
     }
     out.add(key, value, flags);

@@ -1,5 +1,7 @@
 #include "common/logfmt/observable_extractor.h"
 
+#include <cstring>
+
 #include "common/logfmt/ip_text.h"
 
 namespace fabric::logfmt {
@@ -108,9 +110,11 @@ void appendLowerAuthority(std::string& out, std::string_view url) {
   std::size_t host_start = scheme_end + 3;
   std::size_t host_end = url.find_first_of("/?#", host_start);
   if (host_end == std::string_view::npos) host_end = url.size();
-  out.reserve(url.size());
-  for (std::size_t i = 0; i < host_end; ++i) out.push_back(lower(url[i]));
-  out.append(url.substr(host_end));
+  std::size_t base = out.size();
+  out.resize(base + url.size());
+  char* o = out.data() + base;
+  for (std::size_t i = 0; i < host_end; ++i) *o++ = lower(url[i]);
+  std::memcpy(o, url.data() + host_end, url.size() - host_end);
 }
 
 void emitUrl(Emitter& e, const LogRecord& r) {
@@ -124,12 +128,15 @@ void emitUrl(Emitter& e, const LogRecord& r) {
     if (isSentinel(host_field)) return;
     std::string_view service = r.slot(Slot::kService);
     bool https = equalsIgnoreCase(service, "https") || r.slot(Slot::kDstport) == "443";
+    while (!host_field.empty() && host_field.back() == '.') host_field.remove_suffix(1);
+    std::string_view scheme = https ? "https://" : "http://";
     std::string& s = e.begin(ObservableKind::kUrl, "url");
-    s.reserve(host_field.size() + url.size() + 8);
-    s.append(https ? "https://" : "http://");
-    for (char c : host_field) s.push_back(lower(c));
-    while (!s.empty() && s.back() == '.') s.pop_back();
-    s.append(url);
+    s.resize(scheme.size() + host_field.size() + url.size());
+    char* o = s.data();
+    std::memcpy(o, scheme.data(), scheme.size());
+    o += scheme.size();
+    for (char c : host_field) *o++ = lower(c);
+    std::memcpy(o, url.data(), url.size());
     e.commit();
     return;
   }
@@ -185,12 +192,12 @@ bool normaliseDomain(std::string_view raw, std::string& out) {
   }
   while (!v.empty() && v.back() == '.') v.remove_suffix(1);
   if (v.empty() || v.size() > 253 || v.front() == '.' || v.front() == '-') return false;
-  out.clear();
-  out.reserve(v.size());
+  out.resize(v.size());
+  char* o = out.data();
   for (char c : v) {
     char l = lower(c);
     if (!isHostChar(l)) return false;
-    out.push_back(l);
+    *o++ = l;
   }
   // A host name has at least two labels and its last label is not all digits (so an invalid
   // address such as 321.321.321.321 is not taken for a domain).
