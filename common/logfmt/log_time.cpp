@@ -1,6 +1,7 @@
 #include "common/logfmt/log_time.h"
 
 #include <array>
+#include <cstdint>
 #include <cstdio>
 
 namespace fabric::logfmt {
@@ -20,7 +21,8 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
   return true;
 }
 
-bool validDate(int y, int m, int d) { return y >= 1970 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= 31; }
+// Nanoseconds since 1970 in an int64 end in April 2262; later dates are refused, not wrapped.
+bool validDate(int y, int m, int d) { return y >= 1970 && y <= 2261 && m >= 1 && m <= 12 && d >= 1 && d <= 31; }
 bool validTime(int h, int mi, int s) { return h <= 23 && mi <= 59 && s <= 60; }
 
 std::int64_t toNs(int y, int mo, int d, int h, int mi, int s) {
@@ -52,19 +54,24 @@ void civilFromDays(std::int64_t z, int& year, unsigned& month, unsigned& day) {
 }
 
 bool parseEventTime(std::string_view s, std::int64_t& ns) {
-  std::int64_t v = 0;
+  std::uint64_t v = 0;  // 19 digits fit in uint64
   if (s.empty() || s.size() > 19) return false;
   for (char c : s) {
     if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
   }
+  std::uint64_t scale;
   switch (s.size()) {
-    case 10: ns = v * kNsPerSec; return true;
-    case 13: ns = v * 1'000'000; return true;
-    case 16: ns = v * 1'000; return true;
-    case 19: ns = v; return true;
+    case 10: scale = kNsPerSec; break;
+    case 13: scale = 1'000'000; break;
+    case 16: scale = 1'000; break;
+    case 19: scale = 1; break;
     default: return false;
   }
+  constexpr std::uint64_t kMax = static_cast<std::uint64_t>(INT64_MAX);
+  if (v > kMax / scale) return false;  // beyond 2262: refused, not wrapped
+  ns = static_cast<std::int64_t>(v * scale);
+  return true;
 }
 
 bool parseDateTime(std::string_view date, std::string_view time, std::int64_t& ns) {

@@ -222,14 +222,22 @@ bool SyslogFrameDecoder::finish(const MessageFn& on_message, const ErrorFn& on_e
     std::string_view h = held;
     while (!h.empty() && (h.back() == '\n' || h.back() == '\r')) h.remove_suffix(1);
     while (!h.empty() && (h.front() == '\n' || h.front() == '\r')) h.remove_prefix(1);
-    if (!h.empty()) deliver(h, on_message);
+    if (h.size() > max_message_) {
+      fail("line exceeds limit " + std::to_string(max_message_) + " bytes", false, on_error);
+    } else if (!h.empty()) {
+      deliver(h, on_message);
+    }
     return true;
   }
   if (framing_ == Framing::kNewline) {
     if (state_ == State::kLine && !buffer_.empty()) {
       std::string_view line = buffer_;
       if (line.back() == '\r') line.remove_suffix(1);
-      if (!line.empty()) deliver(line, on_message);
+      if (line.size() > max_message_) {  // the buffer may hold limit+1 bytes awaiting a CR
+        fail("line exceeds limit " + std::to_string(max_message_) + " bytes", false, on_error);
+      } else if (!line.empty()) {
+        deliver(line, on_message);
+      }
       buffer_.clear();
     }
     return true;

@@ -151,3 +151,15 @@ TEST_CASE("time helpers") {
   CHECK(parseRfc3339("2026-04-03T00:31:09.976660+00:00", ns));
   CHECK(ns == (daysFromCivil(2026, 4, 3) * 86400 + 31 * 60 + 9) * kSec + 976660000);
 }
+
+TEST_CASE("regression (fuzz): times beyond 2262 are refused instead of overflowing") {
+  std::int64_t ns = 0;
+  CHECK_FALSE(parseEventTime("9999999999999999999", ns));
+  CHECK_FALSE(parseEventTime("9999999999999", ns));
+  CHECK(parseEventTime("9223372036854775807", ns));
+  CHECK_FALSE(parseDateTime("3361-01-01", "00:00:00", ns));
+  CHECK_FALSE(parseRfc3339("9999-12-31T23:59:59Z", ns));
+  LogRecord r;
+  REQUIRE(parseLogLine("date=9999-12-31 time=23:59:59 eventtime=99999999999", kReceived, r));
+  CHECK(r.time_source == TimeSource::kReceived);
+}

@@ -198,3 +198,12 @@ TEST_CASE("encoder writes LEN SP MSG") {
   CHECK(out.substr(0, 6) == "x1000 ");
   CHECK(out.size() == 1006);
 }
+
+TEST_CASE("regression (fuzz): a last line one byte over the limit, without LF, is refused at finish") {
+  auto c = decode("0123456789abcd", 1, 13);
+  CHECK(c.messages.empty());
+  REQUIRE(c.errors.size() == 1);
+  CHECK(c.errors[0].reason == "line exceeds limit 13 bytes");
+  auto d = decode("0123456789abc\r", 1, 13);
+  CHECK(d.messages == std::vector<std::string>{"0123456789abc"});
+}
