@@ -53,33 +53,29 @@ bool SyslogFrameDecoder::feed(std::string_view in, const MessageFn& on_message,
                               const ErrorFn& on_error) {
   if (broken_) return false;
   if (state_ == State::kDetect) {
-    // Decide from the first bytes: digits followed by SP = octet counting, anything else = newline.
-    std::size_t i = 0;
-    std::string_view seen = buffer_;
-    auto at = [&](std::size_t k) { return k < seen.size() ? seen[k] : in[k - seen.size()]; };
-    std::size_t total = seen.size() + in.size();
-    // Leading CR/LF carry no information.
-    while (i < total && (at(i) == '\r' || at(i) == '\n')) ++i;
-    std::size_t d = i;
-    while (d < total && isDigit(at(d)) && d - i <= kMaxCountDigits) ++d;
-    if (d == total) {
-      buffer_.append(in);  // not enough bytes yet (at most 11 buffered)
-      if (buffer_.size() > kMaxCountDigits + 4) {
-        framing_ = Framing::kNewline;
-        state_ = State::kLine;
-      } else {
-        return true;
-      }
-      in = std::string_view{};
-    } else {
-      framing_ = (d > i && at(d) == ' ') ? Framing::kOctetCounting : Framing::kNewline;
-      state_ = framing_ == Framing::kOctetCounting ? State::kCount : State::kLine;
+    // Decide from the first bytes: digits followed by SP = octet counting, anything else =
+    // newline. Leading CR/LF carry no information (both framings ignore them) and are dropped,
+    // so the held-back bytes are at most 11 digits.
+    if (buffer_.empty()) {
+      while (!in.empty() && (in.front() == '\r' || in.front() == '\n')) in.remove_prefix(1);
+      if (in.empty()) return true;
     }
+    std::size_t held = buffer_.size();
+    std::size_t total = held + in.size();
+    auto at = [&](std::size_t k) { return k < held ? buffer_[k] : in[k - held]; };
+    std::size_t d = 0;
+    while (d < total && d <= kMaxCountDigits && isDigit(at(d))) ++d;
+    if (d == total) {
+      buffer_.append(in);  // only digits so far: wait for the byte after them
+      return true;
+    }
+    framing_ = (d > 0 && at(d) == ' ') ? Framing::kOctetCounting : Framing::kNewline;
+    state_ = framing_ == Framing::kOctetCounting ? State::kCount : State::kLine;
     // Replay what was held back through the chosen decoder.
-    std::string held;
-    held.swap(buffer_);
-    if (!held.empty()) {
-      std::string_view h = held;
+    std::string replay;
+    replay.swap(buffer_);
+    if (!replay.empty()) {
+      std::string_view h = replay;
       if (framing_ == Framing::kOctetCounting) {
         if (!feedOctet(h, on_message, on_error)) return false;
       } else {

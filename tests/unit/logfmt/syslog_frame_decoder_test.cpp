@@ -207,3 +207,16 @@ TEST_CASE("regression (fuzz): a last line one byte over the limit, without LF, i
   auto d = decode("0123456789abc\r", 1, 13);
   CHECK(d.messages == std::vector<std::string>{"0123456789abc"});
 }
+
+TEST_CASE("regression (fuzz): leading LFs do not change the framing decision, whatever the chunking") {
+  std::string stream = std::string(10, '\n') + "3 a=1" + "3 b=2";
+  for (std::size_t chunk : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{11}}) {
+    auto c = decode(stream, chunk);
+    CHECK(c.messages == std::vector<std::string>{"a=1", "b=2"});
+    CHECK(c.errors.empty());
+  }
+  SyslogFrameDecoder d;
+  d.feed(std::string(100, '\n'), nullptr, nullptr);
+  CHECK(d.bufferedBytes() == 0);
+  CHECK(d.framing() == Framing::kAuto);
+}
