@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstring>
 
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "SWAR scanning assumes little-endian loads");
+
 namespace fabric::logfmt {
 namespace {
 
@@ -24,21 +26,49 @@ inline std::uint64_t hasByte(std::uint64_t w, unsigned char b) {
 // Non-zero when some byte of `w` is below `n` (n <= 128).
 inline std::uint64_t hasLess(std::uint64_t w, unsigned char n) { return (w - kOnes * n) & ~w & kHighs; }
 
+// Index of the lowest flagged byte of a non-zero mask. The lowest flag of these tricks is exact
+// (borrows only create false flags above a true one). Little-endian load order.
+inline int firstFlagged(std::uint64_t mask) { return __builtin_ctzll(mask) >> 3; }
+
 // First '"', '\\' or '\n' at or after p (or end).
 inline const char* findQuoteEnd(const char* p, const char* end) {
   while (end - p >= 8) {
     std::uint64_t w = load8(p);
-    if (hasByte(w, '"') | hasByte(w, '\\') | hasByte(w, '\n')) break;
+    std::uint64_t m = hasByte(w, '"') | hasByte(w, '\\') | hasByte(w, '\n');
+    if (m) return p + firstFlagged(m);
     p += 8;
   }
   while (p < end && *p != '"' && *p != '\\' && *p != '\n') ++p;
   return p;
 }
 
+// First '=' or space/tab/CR/LF at or after p (or end): the end of a key.
+inline const char* findKeyEnd(const char* p, const char* end) {
+  while (end - p >= 8) {
+    std::uint64_t w = load8(p);
+    std::uint64_t m = hasByte(w, '=') | hasLess(w, 0x21);
+    if (m) {
+      const char* c = p + firstFlagged(m);
+      if (*c == '=' || isSpace(*c)) return c;
+      p = c + 1;
+      continue;
+    }
+    p += 8;
+  }
+  while (p < end && *p != '=' && !isSpace(*p)) ++p;
+  return p;
+}
+
 // First space/tab/CR/LF at or after p (or end).
 inline const char* findSpace(const char* p, const char* end) {
   while (end - p >= 8) {
-    if (hasLess(load8(p), 0x21)) break;  // some byte <= ' ': look closer
+    std::uint64_t m = hasLess(load8(p), 0x21);  // bytes <= ' '
+    if (m) {
+      const char* c = p + firstFlagged(m);
+      if (isSpace(*c)) return c;
+      p = c + 1;  // another control character: part of the value
+      continue;
+    }
     p += 8;
   }
   while (p < end && !isSpace(*p)) ++p;
@@ -132,7 +162,11 @@ KvStats parseDelimited(std::string_view body, FieldList& out) {
     while (p < end && (isSpace(*p) || (kCsv && *p == ','))) ++p;
     if (p == end) break;
     const char* k = p;
-    while (p < end && *p != '=' && !isSep<kCsv>(*p)) ++p;
+    if constexpr (kCsv) {
+      while (p < end && *p != '=' && !isSep<kCsv>(*p)) ++p;
+    } else {
+      p = findKeyEnd(p, end);
+    }
     if (p == end || *p != '=' || p == k) {
       ++stats.stray_tokens;
       while (p < end && !isSep<kCsv>(*p)) ++p;

@@ -104,11 +104,21 @@ void emitIp(Emitter& e, std::string_view field, std::string_view v, bool allow_d
   }
 }
 
+// First '/', '?' or '#' at or after `from` (npos if none). string_view::find_first_of would call
+// memchr three times per character.
+std::size_t findPathStart(std::string_view url, std::size_t from) {
+  for (std::size_t i = from; i < url.size(); ++i) {
+    char c = url[i];
+    if (c == '/' || c == '?' || c == '#') return i;
+  }
+  return std::string_view::npos;
+}
+
 // Host part of the url's authority, lower-cased, into `out` (appending).
 void appendLowerAuthority(std::string& out, std::string_view url) {
   std::size_t scheme_end = url.find("://");
   std::size_t host_start = scheme_end + 3;
-  std::size_t host_end = url.find_first_of("/?#", host_start);
+  std::size_t host_end = findPathStart(url, host_start);
   if (host_end == std::string_view::npos) host_end = url.size();
   std::size_t base = out.size();
   out.resize(base + url.size());
@@ -142,11 +152,11 @@ void emitUrl(Emitter& e, const LogRecord& r) {
   }
   std::string& s = e.begin(ObservableKind::kUrl, "url");
   std::size_t scheme = url.find("://");
-  if (scheme != std::string_view::npos && scheme > 0 && url.find_first_of("/?#") > scheme) {
+  if (scheme != std::string_view::npos && scheme > 0 && findPathStart(url, 0) > scheme) {
     appendLowerAuthority(s, url);
   } else {
     s.append("http://");
-    std::size_t host_end = url.find_first_of("/?#");
+    std::size_t host_end = findPathStart(url, 0);
     if (host_end == std::string_view::npos) host_end = url.size();
     for (std::size_t i = 0; i < host_end; ++i) s.push_back(lower(url[i]));
     s.append(url.substr(host_end));

@@ -77,7 +77,7 @@ void parseHostAndTag(std::string_view rest, SyslogHeader& h) {
 }
 
 // Moves `h.body` to the first key= (or CEF start), recording what was skipped.
-void findBody(std::string_view line, SyslogHeader& h) {
+void findBody(SyslogHeader& h) {
   std::string_view s = h.body;
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   if (s.size() >= 3 && s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);  // RFC 5424 BOM
@@ -101,7 +101,6 @@ void findBody(std::string_view line, SyslogHeader& h) {
     }
   }
   h.body = s;  // no key= anywhere: the caller decides whether that is acceptable
-  (void)line;
 }
 
 }  // namespace
@@ -144,7 +143,7 @@ SyslogHeader parseSyslogHeader(std::string_view line) {
       rest.remove_prefix(sd);
       if (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
       h.body = rest;
-      findBody(line, h);
+      findBody(h);
       return h;
     }
   }
@@ -160,7 +159,7 @@ SyslogHeader parseSyslogHeader(std::string_view line) {
   } else {
     h.body = s;
   }
-  findBody(line, h);
+  findBody(h);
   return h;
 }
 
