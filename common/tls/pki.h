@@ -54,4 +54,17 @@ NodeTlsFiles installNodeCertificate(const std::filesystem::path& home, const Key
 // The subject serialNumber attribute of a PEM certificate ("" when absent).
 std::string subjectSerialNumber(const std::string& cert_pem);
 
+// --- Additions to the contract (implementation-side; meaning above unchanged) ---
+
+// Who a certificate names: subject CN and serialNumber ("" when absent).
+struct CertificateSubject {
+  std::string common_name;
+  std::string serial_number;
+};
+CertificateSubject certificateSubject(const std::string& cert_pem);
+
+// Throws PkiError unless `key_pem` is the private key of `cert_pem` (checked before installing or
+// reusing a node's files, so a mismatched pair is reported instead of failing every handshake).
+void checkKeyMatchesCertificate(const std::string& cert_pem, const std::string& key_pem);
+
 }  // namespace fabric::tls
