@@ -1,0 +1,334 @@
+#include "fortianalyzer/store/log_store.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <charconv>
+#include <future>
+#include <stdexcept>
+#include <utility>
+
+#include "fortianalyzer/store/store_schema.h"
+
+namespace fabric::faz {
+namespace {
+
+constexpr size_t kRecordOverhead = 256;  // struct + allocator overhead per queued log, roughly
+
+size_t queuedSize(const PendingLog& p) {
+  return p.log.raw.size() + p.fields_blob.size() + p.log.devid.size() + p.log.hostname.size() +
+         kRecordOverhead;
+}
+
+std::string readMeta(SqliteDb& db, std::string_view key) {
+  auto st = db.prepare("SELECT value FROM meta WHERE key=?1");
+  st.bindText(1, key);
+  return st.step() ? std::string(st.columnText(0)) : std::string();
+}
+
+void writeMeta(SqliteDb& db, std::string_view key, std::string_view value) {
+  auto st = db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
+  st.bindText(1, key);
+  st.bindText(2, value);
+  st.step();
+}
+
+int64_t threadCpuNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+bool hasLimits(const RetentionPolicy& p) {
+  return p.max_age.count() > 0 || p.max_rows > 0 || p.max_db_bytes > 0;
+}
+
+}  // namespace
+
+LogStore::LogStore(LogStoreOptions options, const Clock& clock)
+    : options_(std::move(options)), clock_(clock) {
+  if (options_.max_batch == 0) options_.max_batch = 1;
+  db_ = std::make_unique<SqliteDb>(options_.path, false, true);
+  prepareWriterDatabase(*db_);
+
+  // Ids are never reused: start after both the largest stored id and the high-water mark of the
+  // last committed batch. After an unclean stop, ids handed out but never committed (at most a
+  // full queue plus one batch) may have been cited (e.g. in an IoC notification), so skip them.
+  LogId maxId = db_->queryInt("SELECT coalesce(max(id), 0) FROM logs");
+  std::string nextText = readMeta(*db_, "next_id");
+  LogId metaNext = 1;
+  if (!nextText.empty()) {
+    auto [end, ec] = std::from_chars(nextText.data(), nextText.data() + nextText.size(), metaNext);
+    if (ec != std::errc() || end != nextText.data() + nextText.size() || metaNext < 1) {
+      throw SqliteError("log database meta next_id is corrupt: '" + nextText + "'");
+    }
+  }
+  LogId next = std::max<LogId>(maxId + 1, metaNext);
+  bool used = !nextText.empty() || maxId > 0;
+  if (used && readMeta(*db_, "clean_close") != "1") {
+    next += static_cast<LogId>(options_.max_queued_logs + options_.max_batch);
+    counters_.recovered_from_crash = true;
+  }
+  writeMeta(*db_, "clean_close", "0");
+  writeMeta(*db_, "next_id", std::to_string(next));
+  nextId_ = next;
+  committedId_ = next - 1;
+  batchWriter_ = std::make_unique<BatchWriter>(*db_);
+  lastRetention_ = clock_.monotonic();
+  writer_ = std::thread([this] { writerLoop(); });
+  writerId_ = writer_.get_id();
+}
+
+LogStore::~LogStore() { close(); }
+
+LogId LogStore::append(LogToStore log) {
+  auto id = enqueue(std::move(log), true);
+  if (!id) throw std::logic_error("log store is closed");
+  return *id;
+}
+
+std::optional<LogId> LogStore::tryAppend(LogToStore log) { return enqueue(std::move(log), false); }
+
+std::optional<LogId> LogStore::enqueue(LogToStore&& log, bool block) {
+  PendingLog p;
+  p.fields_blob = encodeFieldsForStore(log);
+  log.fields.clear();
+  log.fields.shrink_to_fit();
+  p.log = std::move(log);
+  size_t bytes = queuedSize(p);
+
+  std::unique_lock lk(mutex_);
+  if (block) refuseOnWriterThread("append");
+  auto full = [&] {
+    return !queue_.empty() && (queue_.size() >= options_.max_queued_logs ||
+                               queuedBytes_ + bytes > options_.max_queued_bytes);
+  };
+  if (!stopping_ && full()) {
+    if (!block) return std::nullopt;
+    spaceFree_.wait(lk, [&] { return stopping_ || !full(); });
+  }
+  if (stopping_) return std::nullopt;
+  p.id = nextId_++;
+  LogId id = p.id;
+  queuedBytes_ += bytes;
+  queue_.push_back(std::move(p));
+  if (queue_.size() == 1 || queue_.size() == options_.max_batch) workReady_.notify_one();
+  return id;
+}
+
+LogId LogStore::lastAssignedId() const {
+  std::lock_guard lk(mutex_);
+  return nextId_ - 1;
+}
+
+LogId LogStore::committedId() const {
+  std::lock_guard lk(mutex_);
+  return committedId_;
+}
+
+void LogStore::refuseOnWriterThread(const char* what) const {
+  // The writer cannot wait for itself: from the commit listener these calls would deadlock.
+  if (std::this_thread::get_id() == writerId_) {
+    throw std::logic_error(std::string("LogStore::") + what +
+                           " called on the writer thread (from the commit listener)");
+  }
+}
+
+bool LogStore::waitCommitted(LogId id, std::chrono::milliseconds timeout) {
+  refuseOnWriterThread("waitCommitted");
+  std::unique_lock lk(mutex_);
+  return committed_.wait_for(lk, timeout, [&] { return committedId_ >= id; });
+}
+
+bool LogStore::flush(std::chrono::milliseconds timeout) {
+  LogId target;
+  {
+    std::lock_guard lk(mutex_);
+    target = nextId_ - 1;
+    flushThrough_ = std::max(flushThrough_, target);
+  }
+  workReady_.notify_one();
+  return waitCommitted(target, timeout);
+}
+
+void LogStore::setCommitListener(CommitListener listener) {
+  std::lock_guard lk(mutex_);
+  listener_ = std::move(listener);
+}
+
+template <typename Fn>
+auto LogStore::runOnWriter(Fn fn) -> decltype(fn()) {
+  using Result = decltype(fn());
+  refuseOnWriterThread("device/retention call");
+  auto task = std::make_shared<std::packaged_task<Result()>>(std::move(fn));
+  auto future = task->get_future();
+  {
+    std::lock_guard lk(mutex_);
+    if (stopping_) throw std::logic_error("log store is closed");
+    tasks_.emplace_back([task] { (*task)(); });
+  }
+  workReady_.notify_one();
+  return future.get();
+}
+
+RetentionReport LogStore::runRetentionNow() {
+  return runOnWriter([this] {
+    RetentionReport total;
+    int64_t now = clock_.now().time_since_epoch() / std::chrono::nanoseconds(1);
+    for (;;) {
+      RetentionReport r = applyRetention(*db_, options_.retention, now);
+      total.deleted_by_age += r.deleted_by_age;
+      total.deleted_by_rows += r.deleted_by_rows;
+      total.deleted_by_size += r.deleted_by_size;
+      total.rows_after = r.rows_after;
+      total.db_bytes_after = r.db_bytes_after;
+      if (r.complete) break;
+    }
+    lastRetention_ = clock_.monotonic();
+    return total;
+  });
+}
+
+std::string LogStore::registerDevice(const DeviceRecord& device) {
+  return runOnWriter([&] { return faz::registerDevice(*db_, device); });
+}
+
+bool LogStore::unregisterDevice(const std::string& devid) {
+  return runOnWriter([&] { return faz::unregisterDevice(*db_, devid); });
+}
+
+std::vector<DeviceRecord> LogStore::listDevices() {
+  return runOnWriter([&] { return faz::listDevices(*db_); });
+}
+
+LogStoreStats LogStore::stats() const {
+  std::lock_guard lk(mutex_);
+  LogStoreStats s = counters_;
+  s.last_assigned_id = nextId_ - 1;
+  s.committed_id = committedId_;
+  s.queued_logs = queue_.size();
+  s.queued_bytes = queuedBytes_;
+  return s;
+}
+
+void LogStore::close() {
+  {
+    std::lock_guard lk(mutex_);
+    if (closed_) return;
+    closed_ = true;
+    stopping_ = true;
+  }
+  workReady_.notify_all();
+  spaceFree_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  bool lost;
+  {
+    std::lock_guard lk(mutex_);
+    lost = committedId_ < nextId_ - 1;
+  }
+  try {
+    // Only a store that committed every id it handed out may restart ids without a gap.
+    if (!lost) writeMeta(*db_, "clean_close", "1");
+  } catch (const std::exception&) {
+    // Leaving clean_close=0 is the safe default: the next open skips ids.
+  }
+  batchWriter_.reset();
+  db_.reset();
+}
+
+bool LogStore::takeBatch(std::vector<PendingLog>& batch,
+                         std::vector<std::function<void()>>& tasks) {
+  std::unique_lock lk(mutex_);
+  auto idle = std::chrono::milliseconds(retentionPending_ ? 0 : 1000);
+  workReady_.wait_for(lk, idle, [&] { return !queue_.empty() || !tasks_.empty() || stopping_; });
+  if (!queue_.empty() && queue_.size() < options_.max_batch && !stopping_ && tasks_.empty() &&
+      flushThrough_ < queue_.front().id) {
+    auto deadline = std::chrono::steady_clock::now() + options_.max_batch_delay;
+    workReady_.wait_until(lk, deadline, [&] {
+      return queue_.size() >= options_.max_batch || stopping_ || !tasks_.empty() ||
+             flushThrough_ >= queue_.front().id;
+    });
+  }
+  size_t n = std::min(queue_.size(), options_.max_batch);
+  batch.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    queuedBytes_ -= queuedSize(queue_.front());
+    batch.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  while (!tasks_.empty()) {
+    tasks.push_back(std::move(tasks_.front()));
+    tasks_.pop_front();
+  }
+  if (n > 0) spaceFree_.notify_all();
+  return !(stopping_ && queue_.empty() && tasks_.empty());
+}
+
+void LogStore::commitBatch(std::vector<PendingLog>& batch) {
+  auto backoff = std::chrono::milliseconds(50);
+  for (;;) {
+    try {
+      if (writeFailedAtStop_) break;
+      batchWriter_->writeBatch(batch);
+      LogId last = batch.back().id;
+      CommitListener listener;
+      {
+        std::lock_guard lk(mutex_);
+        committedId_ = last;
+        counters_.batches_committed += 1;
+        counters_.logs_committed += static_cast<int64_t>(batch.size());
+        counters_.writer_cpu_ns = threadCpuNs();
+        listener = listener_;
+      }
+      committed_.notify_all();
+      if (listener) listener(last);
+      break;
+    } catch (const std::exception& e) {
+      std::unique_lock lk(mutex_);
+      counters_.write_failures += 1;
+      counters_.last_error = e.what();
+      if (stopping_) {
+        // Give up: these logs were never acknowledged, their senders still hold them. Nothing
+        // after them may be committed either, or committedId() would cover the gap.
+        writeFailedAtStop_ = true;
+        break;
+      }
+      // Keep the batch (and, through backpressure, the senders' buffers) and retry: a full disk
+      // or a busy database is usually temporary.
+      workReady_.wait_for(lk, backoff, [&] { return stopping_; });
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+    }
+  }
+  batch.clear();
+}
+
+void LogStore::maybeRunRetention() {
+  if (!hasLimits(options_.retention)) return;
+  auto now = clock_.monotonic();
+  if (!retentionPending_ && now - lastRetention_ < options_.retention.interval) return;
+  try {
+    int64_t wall = clock_.now().time_since_epoch() / std::chrono::nanoseconds(1);
+    RetentionReport r = applyRetention(*db_, options_.retention, wall);
+    retentionPending_ = !r.complete;
+  } catch (const std::exception& e) {
+    std::lock_guard lk(mutex_);
+    counters_.last_error = std::string("retention: ") + e.what();
+    retentionPending_ = false;
+  }
+  if (!retentionPending_) lastRetention_ = now;
+}
+
+void LogStore::writerLoop() {
+  std::vector<PendingLog> batch;
+  std::vector<std::function<void()>> tasks;
+  bool more = true;
+  while (more) {
+    more = takeBatch(batch, tasks);
+    for (auto& task : tasks) task();
+    tasks.clear();
+    if (!batch.empty()) commitBatch(batch);
+    maybeRunRetention();
+  }
+}
+
+}  // namespace fabric::faz

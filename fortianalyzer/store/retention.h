@@ -1,0 +1,36 @@
+#pragma once
+// Retention: delete the oldest logs (by log time, then id) until the store is within its age,
+// row-count and size limits, then hand freed pages back to the file system (incremental vacuum).
+// A limit of 0 is "no limit". Work is done in bounded chunks so ingestion is never paused long.
+
+#include <chrono>
+#include <cstdint>
+
+#include "fortianalyzer/store/sqlite_db.h"
+
+namespace fabric::faz {
+
+struct RetentionPolicy {
+  std::chrono::seconds max_age{0};    // logs whose time is older than now - max_age go
+  int64_t max_rows = 0;               // keep at most this many logs
+  int64_t max_db_bytes = 0;           // keep the used database pages under this many bytes
+  std::chrono::seconds interval{60};  // how often the writer applies it
+};
+
+struct RetentionReport {
+  int64_t deleted_by_age = 0;
+  int64_t deleted_by_rows = 0;
+  int64_t deleted_by_size = 0;
+  int64_t rows_after = 0;
+  int64_t db_bytes_after = 0;  // used pages x page size
+  bool complete = true;        // false when the chunk budget ran out; call again
+};
+
+// Used bytes of the database: (page_count - freelist_count) * page_size.
+int64_t usedDatabaseBytes(SqliteDb& db);
+
+// Deletes at most `max_delete` rows in this call (each chunk in its own transaction).
+RetentionReport applyRetention(SqliteDb& db, const RetentionPolicy& policy, int64_t now_ns,
+                               int64_t max_delete = 200000);
+
+}  // namespace fabric::faz

@@ -1,0 +1,74 @@
+#include "fortianalyzer/store/store_schema.h"
+
+#include <string>
+
+namespace fabric::faz {
+namespace {
+
+constexpr std::string_view kCreateSchema = R"sql(
+CREATE TABLE IF NOT EXISTS logs(
+  id INTEGER PRIMARY KEY,
+  time_ns INTEGER NOT NULL,
+  received_ns INTEGER NOT NULL,
+  devid TEXT, devname TEXT, logid TEXT, type TEXT, subtype TEXT, level TEXT,
+  srcip TEXT, dstip TEXT, endpoint_uid TEXT, hostname TEXT, flow_id TEXT, source_addr TEXT,
+  registered INTEGER NOT NULL DEFAULT 0,
+  fields BLOB,
+  raw TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS logs_time ON logs(time_ns);
+CREATE INDEX IF NOT EXISTS logs_dev ON logs(devid, time_ns);
+CREATE INDEX IF NOT EXISTS logs_type ON logs(type, subtype, time_ns);
+CREATE INDEX IF NOT EXISTS logs_srcip ON logs(srcip, time_ns);
+CREATE INDEX IF NOT EXISTS logs_uid ON logs(endpoint_uid, time_ns) WHERE endpoint_uid IS NOT NULL;
+CREATE INDEX IF NOT EXISTS logs_flow ON logs(flow_id, time_ns) WHERE flow_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS devices(
+  devid TEXT PRIMARY KEY,
+  devname TEXT, serial TEXT, ip TEXT,
+  registered INTEGER NOT NULL DEFAULT 0,
+  first_seen_ns INTEGER, last_seen_ns INTEGER,
+  log_count INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+)sql";
+
+void checkVersion(SqliteDb& db) {
+  int64_t version = db.queryInt("PRAGMA user_version");
+  if (version != kSchemaVersion) {
+    throw SqliteError("log database schema version " + std::to_string(version) +
+                      " is not the supported version " + std::to_string(kSchemaVersion));
+  }
+}
+
+}  // namespace
+
+void prepareWriterDatabase(SqliteDb& db) {
+  int64_t version = db.queryInt("PRAGMA user_version");
+  if (version == 0) {
+    if (db.queryInt("SELECT count(*) FROM sqlite_master") != 0) {
+      throw SqliteError("file exists and is not a Fabric Lab log database");
+    }
+    // auto_vacuum and page_size only take effect before the first table exists.
+    db.exec("PRAGMA page_size=8192; PRAGMA auto_vacuum=INCREMENTAL;");
+  } else {
+    checkVersion(db);
+  }
+  std::string mode;
+  {
+    auto st = db.prepare("PRAGMA journal_mode=WAL");
+    if (st.step()) mode = std::string(st.columnText(0));
+  }
+  if (mode != "wal") throw SqliteError("cannot switch the log database to WAL mode");
+  db.exec(
+      "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"
+      "PRAGMA wal_autocheckpoint=4000; PRAGMA journal_size_limit=67108864;");
+  db.exec("BEGIN IMMEDIATE");
+  db.exec(kCreateSchema);
+  db.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
+  db.exec("COMMIT");
+}
+
+void prepareReaderDatabase(SqliteDb& db) {
+  checkVersion(db);
+  db.exec("PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;");
+}
+
+}  // namespace fabric::faz
