@@ -7,6 +7,7 @@ ByteStreamImpl::ByteStreamImpl(asio::io_context& io, std::shared_ptr<Transport> 
     : Connection(io, std::move(transport), std::move(peer), std::move(log), "stream") {}
 
 void ByteStreamImpl::onData(DataHandler handler) {
+  if (closeNotified()) return;  // closed and told: nothing will arrive
   on_data_ = std::move(handler);
   if (waiting_for_handler_)
     asio::post(io(), [this, keep = shared_from_this()] {
@@ -25,7 +26,8 @@ void ByteStreamImpl::onClose(CloseHandler handler) {
     asio::post(io(), [this, keep = shared_from_this()] {
       if (!close_pending_ || !on_close_) return;
       close_pending_ = false;
-      auto handler = on_close_;
+      auto handler = std::move(on_close_);
+      on_close_ = nullptr;
       handler(closeReason());
     });
 }
@@ -48,12 +50,15 @@ void ByteStreamImpl::onBytes(std::string_view bytes) {
   }
 }
 
+// After the close is told, the handlers are dropped: they often capture the link itself.
 void ByteStreamImpl::deliverClose(const std::string& reason) {
+  on_data_ = nullptr;
   if (!on_close_) {
     close_pending_ = true;
     return;
   }
-  auto handler = on_close_;
+  auto handler = std::move(on_close_);
+  on_close_ = nullptr;
   handler(reason);
 }
 

@@ -28,7 +28,14 @@ struct EventLoop::Impl {
       std::lock_guard lock(mutex);
       batch.swap(tasks);
     }
-    for (auto& task : batch) task();
+    // One throwing task must not lose the ones queued behind it.
+    for (auto& task : batch) {
+      try {
+        task();
+      } catch (const std::exception& e) {
+        std::cerr << "fabric-net: posted task threw: " << e.what() << std::endl;
+      }
+    }
   }
 
   void run() {
@@ -50,7 +57,10 @@ struct EventLoop::Impl {
 
 EventLoop::EventLoop() : impl_(std::make_unique<Impl>()) {}
 
-EventLoop::~EventLoop() { stop(); }
+EventLoop::~EventLoop() {
+  stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
 
 void EventLoop::start() {
   std::lock_guard lock(impl_->mutex);
@@ -76,7 +86,9 @@ void EventLoop::stop() {
   }
   if (thread.joinable()) {
     if (thread.get_id() == std::this_thread::get_id()) {
-      thread.detach();  // stop() from a handler: the thread ends when run() returns
+      // stop() from a handler: run() returns after it; the destructor joins.
+      std::lock_guard lock(impl_->mutex);
+      impl_->thread = std::move(thread);
     } else {
       thread.join();
     }
@@ -104,6 +116,11 @@ bool EventLoop::onLoopThread() const { return impl_->loop_thread == std::this_th
 bool EventLoop::running() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->state == Impl::State::Running;
+}
+
+bool EventLoop::started() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->state != Impl::State::NotStarted;
 }
 
 void EventLoop::runOnLoop(const std::function<void()>& fn) {

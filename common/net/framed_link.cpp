@@ -33,6 +33,7 @@ bool FramedLinkImpl::send(const nlohmann::json& message) {
 }
 
 void FramedLinkImpl::onMessage(MessageHandler handler) {
+  if (closeNotified()) return;  // closed and told: nothing will arrive
   on_message_ = std::move(handler);
   if (!undelivered_.empty())
     asio::post(io(), [this, keep = shared_from_this()] { deliverPending(); });
@@ -45,7 +46,8 @@ void FramedLinkImpl::onClose(CloseHandler handler) {
     asio::post(io(), [this, keep = shared_from_this()] {
       if (!close_pending_ || !on_close_) return;
       close_pending_ = false;
-      auto handler = on_close_;
+      auto handler = std::move(on_close_);
+      on_close_ = nullptr;
       handler(closeReason());
     });
 }
@@ -79,12 +81,15 @@ void FramedLinkImpl::deliverPending() {
   }
 }
 
+// After the close is told, the handlers are dropped: they often capture the link itself.
 void FramedLinkImpl::deliverClose(const std::string& reason) {
+  on_message_ = nullptr;
   if (!on_close_) {
     close_pending_ = true;
     return;
   }
-  auto handler = on_close_;
+  auto handler = std::move(on_close_);
+  on_close_ = nullptr;
   handler(reason);
 }
 

@@ -33,13 +33,17 @@ class EventLoop {
   void start();  // runs the loop on its own thread
   void stop();   // idempotent
   void post(std::function<void()> fn);
-  // Runs `fn` on the loop and waits for its result (runs inline when already on the loop thread).
+  // Runs `fn` on the loop and waits for its result (runs inline when already on the loop thread,
+  // and before start(), when no loop thread exists yet: setting up listeners then is plain code).
+  // After stop() it throws std::future_error instead of waiting forever.
   template <typename F>
   auto call(F fn) -> decltype(fn()) {
-    if (onLoopThread()) return fn();
+    if (onLoopThread() || !started()) return fn();
     auto task = std::make_shared<std::packaged_task<decltype(fn())()>>(std::move(fn));
     auto result = task->get_future();
-    post([task] { (*task)(); });
+    // The posted function is the task's only owner: if the loop stops first and drops it, the
+    // promise breaks and get() throws std::future_error instead of waiting forever.
+    post([task = std::move(task)] { (*task)(); });
     return result.get();
   }
   bool onLoopThread() const;
@@ -52,6 +56,8 @@ class EventLoop {
   // --- Additions to the contract ---
   // True between start() and stop() (a loop thread exists).
   bool running() const;
+  // True once start() was called, also after stop().
+  bool started() const;
   // Like call() for void work, but safe on shutdown paths: runs `fn` inline when called on the loop
   // thread or when no loop thread is running (before start(), after stop()), else on the loop,
   // waiting for it. The destructors of this folder's classes use it.
