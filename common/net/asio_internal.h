@@ -132,7 +132,8 @@ class Connection {
   std::string kind_;
   std::array<char, 16384> buffer_{};
   std::deque<std::string> queue_;
-  std::size_t pending_bytes_ = 0;
+  std::string inflight_;           // what the write in flight sends (queued frames, joined)
+  std::size_t pending_bytes_ = 0;  // queue_ + inflight_
   bool reading_ = false;
   bool paused_ = false;
   bool writing_ = false;

@@ -4,6 +4,8 @@ namespace fabric::net::detail {
 namespace {
 // After close(), queued bytes get this long to leave before the socket is shut regardless.
 constexpr std::chrono::milliseconds kFlushGrace{2000};
+// Up to this many queued bytes go out in one write.
+constexpr std::size_t kCoalesceLimit = 256 * 1024;
 }  // namespace
 
 Connection::Connection(asio::io_context& io, std::shared_ptr<Transport> transport, PeerInfo peer,
@@ -52,20 +54,32 @@ bool Connection::queueWrite(std::string bytes) {
   return true;
 }
 
+// Queued messages leave together: one TLS record and one syscall for many small frames.
 void Connection::doWrite() {
   writing_ = true;
-  transport_->writeAll(asio::buffer(queue_.front()),
+  inflight_.clear();
+  if (queue_.front().size() >= kCoalesceLimit) {
+    inflight_ = std::move(queue_.front());
+    queue_.pop_front();
+  } else {
+    while (!queue_.empty() && inflight_.size() + queue_.front().size() <= kCoalesceLimit) {
+      inflight_ += queue_.front();
+      queue_.pop_front();
+    }
+  }
+  transport_->writeAll(asio::buffer(inflight_),
                        [this, keep = self()](const asio::error_code& ec, std::size_t) {
                          writing_ = false;
                          if (ec) {
                            queue_.clear();
+                           inflight_.clear();
                            pending_bytes_ = 0;
                            if (!closed_) closeWith("write failed: " + ec.message());
                            finish();
                            return;
                          }
-                         pending_bytes_ -= queue_.front().size();
-                         queue_.pop_front();
+                         pending_bytes_ -= inflight_.size();
+                         inflight_.clear();
                          if (!queue_.empty()) {
                            doWrite();
                          } else if (closed_) {
