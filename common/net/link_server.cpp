@@ -18,6 +18,8 @@ LinkServer::~LinkServer() {
 }
 
 std::string LinkServer::listen(const std::string& address, std::uint16_t port) {
+  if (impl_->listener && impl_->listener->isOpen())
+    return "already listening on port " + std::to_string(impl_->listener->port());
   std::shared_ptr<asio::ssl::context> context;
   try {
     context = detail::makeServerContext(impl_->tls);

@@ -77,6 +77,8 @@ StreamServer::~StreamServer() {
 }
 
 std::string StreamServer::listen(const std::string& address, std::uint16_t port) {
+  if (impl_->listener && impl_->listener->isOpen())
+    return "already listening on port " + std::to_string(impl_->listener->port());
   std::shared_ptr<asio::ssl::context> context;
   if (impl_->mode != Mode::Tcp) {
     try {

@@ -272,6 +272,8 @@ TEST_CASE("listen reports a port in use and unusable TLS files") {
   LinkServer second(loop, pki.server, quickOptions(recorder), [](std::shared_ptr<FramedLink>) {});
   const std::string error = second.listen("127.0.0.1", first.port());
   CHECK(error == "bind 127.0.0.1:" + std::to_string(first.port()) + ": Address already in use");
+  CHECK(first.listen("127.0.0.1", 0) == "already listening on port " + std::to_string(first.port()));
+  CHECK(second.listen("not-an-address", 0) == "invalid listen address 'not-an-address'");
 
   TlsConfig missing = pki.server;
   missing.key = pki.dir.path() / "nope.key";
