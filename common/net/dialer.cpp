@@ -49,7 +49,16 @@ void Dialer::begin(bool use_tls, const TlsConfig& tls, const ClientOptions& opti
                                          resolve_ec.message());
                               return;
                             }
-                            self->connectTo(*results.begin());
+                            // The lab is IPv4 on 127.0.0.0/8: "localhost" means 127.0.0.1,
+                            // not ::1, which the listeners do not bind.
+                            tcp::endpoint chosen = *results.begin();
+                            for (const auto& entry : results) {
+                              if (entry.endpoint().address().is_v4()) {
+                                chosen = entry.endpoint();
+                                break;
+                              }
+                            }
+                            self->connectTo(chosen);
                           });
 }
 

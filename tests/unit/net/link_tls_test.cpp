@@ -149,3 +149,59 @@ TEST_CASE("the backoff between failed attempts grows from min to max") {
   CHECK(recorder.logged("retrying in 40 ms"));
   CHECK_FALSE(recorder.logged("retrying in 80 ms"));
 }
+
+TEST_CASE("a client dialling a host name resolves it and verifies the name against the SAN DNS") {
+  TestPki pki;
+  EventLoop loop;
+  int server_links = 0;
+  std::vector<PeerInfo> client_saw;
+  LinkServer server(loop, pki.server, {}, [&](std::shared_ptr<FramedLink>) { ++server_links; });
+  REQUIRE(server.listen("127.0.0.1", 0) == "");
+  ClientOptions options;
+  options.host = "localhost";
+  options.port = server.port();
+  LinkClient client(loop, pki.client, options,
+                    [&](std::shared_ptr<FramedLink> link) { client_saw.push_back(link->peer()); });
+  loop.start();
+  loop.call([&] { client.start(); });
+  REQUIRE(waitUntil([&] { return loop.call([&] { return server_links == 1 && client_saw.size() == 1; }); }));
+  CHECK(loop.call([&] { return client_saw[0].common_name; }) == "FAZ-VM0000000001");
+  loop.stop();
+}
+
+TEST_CASE("stop() closes the client's link without calling on_down, and no reconnect follows") {
+  TestPki pki;
+  EventLoop loop;
+  std::vector<std::shared_ptr<FramedLink>> accepted;
+  std::vector<std::string> server_closed;
+  LinkServer server(loop, pki.server, {}, [&](std::shared_ptr<FramedLink> link) {
+    accepted.push_back(link);
+    link->onClose([&](const std::string& reason) { server_closed.push_back(reason); });
+  });
+  REQUIRE(server.listen("127.0.0.1", 0) == "");
+  ClientOptions options;
+  options.host = "127.0.0.1";
+  options.port = server.port();
+  options.backoff_min = 10ms;
+  int links = 0;
+  std::vector<std::string> downs;
+  LinkClient client(loop, pki.client, options, [&](std::shared_ptr<FramedLink>) { ++links; },
+                    [&](const std::string& reason) { downs.push_back(reason); });
+  loop.start();
+  loop.call([&] { client.start(); });
+  REQUIRE(waitUntil([&] { return loop.call([&] { return links == 1 && accepted.size() == 1; }); }));
+  loop.call([&] { client.stop(); });
+  // The server sees the close (TLS close_notify), the client says nothing and stays down.
+  REQUIRE(waitUntil([&] { return loop.call([&] { return !server_closed.empty(); }); }));
+  bool waited = false;
+  auto marker = loop.after(200ms, [&] { waited = true; });
+  REQUIRE(waitUntil([&] { return loop.call([&] { return waited; }); }));
+  loop.call([&] {
+    CHECK(server_closed[0] == "peer closed the connection");
+    CHECK(downs.empty());
+    CHECK(links == 1);
+    CHECK(accepted.size() == 1);
+    CHECK(client.link() == nullptr);
+  });
+  loop.stop();
+}

@@ -188,3 +188,63 @@ TEST_CASE("a plain TCP stream server sees the peer close") {
   CHECK(loop.call([&] { return closed[0]; }) == "peer closed the connection");
   loop.stop();
 }
+
+namespace {
+// A raw loopback TCP connection (no Asio in tests): connects and returns the descriptor.
+int rawConnect(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+}  // namespace
+
+TEST_CASE("sniff mode closes a connection that sends nothing within handshake_timeout") {
+  TestPki pki;
+  EventLoop loop;
+  Recorder recorder;
+  LinkOptions options;
+  options.handshake_timeout = 200ms;
+  options.log = [&](const std::string& line) { recorder.log.push_back(line); };
+  int streams = 0;
+  StreamServer server(
+      loop, StreamServer::Mode::SniffTlsLink, pki.server,
+      [&](std::shared_ptr<ByteStream>) { ++streams; }, [](std::shared_ptr<FramedLink>) {}, options);
+  REQUIRE(server.listen("127.0.0.1", 0) == "");
+  loop.start();
+  const int fd = rawConnect(loop.call([&] { return server.port(); }));
+  REQUIRE(fd >= 0);
+  REQUIRE(waitUntil([&] { return loop.call([&] { return recorder.logged("sent nothing within 200 ms"); }); }));
+  char byte = 0;
+  CHECK(::recv(fd, &byte, 1, 0) == 0);  // the server closed it
+  ::close(fd);
+  CHECK(loop.call([&] { return streams; }) == 0);
+  loop.stop();
+}
+
+TEST_CASE("plain bytes sent to a TLS link server are refused with the handshake's reason") {
+  TestPki pki;
+  EventLoop loop;
+  Recorder recorder;
+  LinkOptions options;
+  options.log = [&](const std::string& line) { recorder.log.push_back(line); };
+  int links = 0;
+  LinkServer server(loop, pki.server, options, [&](std::shared_ptr<FramedLink>) { ++links; });
+  REQUIRE(server.listen("127.0.0.1", 0) == "");
+  loop.start();
+  const int fd = rawConnect(loop.call([&] { return server.port(); }));
+  REQUIRE(fd >= 0);
+  const std::string junk = "GET / HTTP/1.0\r\n\r\n";
+  REQUIRE(::send(fd, junk.data(), junk.size(), 0) == static_cast<ssize_t>(junk.size()));
+  REQUIRE(waitUntil([&] { return loop.call([&] { return recorder.logged("refused: "); }); }));
+  ::close(fd);
+  CHECK(loop.call([&] { return links; }) == 0);
+  CHECK(loop.call([&] { return recorder.logged("TLS handshake from 127.0.0.1:"); }));
+  loop.stop();
+}
