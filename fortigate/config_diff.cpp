@@ -63,6 +63,7 @@ Parsed parse(const std::string& text) {
     }
     if (indent == 4 && !entry) {  // a singleton's own settings
       table->singleton = true;
+      table->order.push_back("");
       entry = &table->entries[""];
     }
     if (!entry) continue;
