@@ -23,6 +23,10 @@ std::vector<std::string> splitPath(const std::string& rest) {
 
 bool isWrite(const std::string& method) { return method != "GET"; }
 
+// Request text (method, path, names) is echoed in answers and may hold any bytes: never throw on
+// invalid UTF-8 while answering.
+std::string dumpJson(const nlohmann::json& j) { return j.dump(4, ' ', false, nlohmann::json::error_handler_t::replace); }
+
 // JSON whatever the Content-Type says (clients send JSON as x-www-form-urlencoded). Empty → null.
 std::optional<nlohmann::json> parseBody(const std::string& body) {
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) return nlohmann::json();
@@ -43,7 +47,7 @@ RestApi::RestApi(config::Engine& engine, AdminAuth& auth, SystemInfo& info, Conf
              [this](const http::HttpRequest&, const Principal&, const nlohmann::json&) {
                info_.hostname = currentHostname(engine_, info_.serial);
                http::HttpResponse r;
-               r.body = monitorEnvelope("GET", "system", "status", systemStatusResults(info_)).dump(4);
+               r.body = dumpJson(monitorEnvelope("GET", "system", "status", systemStatusResults(info_)));
                return r;
              });
 }
@@ -66,7 +70,7 @@ http::HttpResponse RestApi::errorResponse(int status, const std::string& method,
   if (!text.empty()) j["error_text"] = text;
   http::HttpResponse r;
   r.status = status;
-  r.body = j.dump(4);
+  r.body = dumpJson(j);
   return r;
 }
 
@@ -191,7 +195,7 @@ http::HttpResponse RestApi::cmdb(const http::HttpRequest& request, const std::st
   }
   http::HttpResponse r;
   r.status = answer.http_status;
-  r.body = answer.body.dump(4, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.body = dumpJson(answer.body);
   return r;
 }
 
