@@ -234,3 +234,28 @@ TEST_CASE("fortigate daemon: console and REST on one tree") {
   CHECK_FALSE(fs::exists(home / "fortigate.pid"));
   CHECK_FALSE(fs::exists(home / "console.sock"));
 }
+
+TEST_CASE("a busy admin-sport stops the daemon with the reason") {
+  TempDir tmp;
+  const std::string address = randomLoopback();
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  ::inet_pton(AF_INET, address.c_str(), &a.sin_addr);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  REQUIRE(::listen(fd, 1) == 0);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  const std::uint16_t port = ntohs(a.sin_port);
+  const fs::path home = tmp.path / "fgt";
+  fs::create_directories(home);
+  fabric::writeFileAtomically(home / "fortigate.conf", initialConfig(port));
+  Daemon d(home, address);
+  std::string error;
+  CHECK_FALSE(d.start(error));
+  ::close(fd);
+  CHECK(d.exitStatus() == 1);
+  CHECK_THAT(error, Catch::Contains("HTTPS: bind " + address + ":" + std::to_string(port) + ": Address already in use"));
+  CHECK_FALSE(fs::exists(home / "ready.json"));
+  CHECK_FALSE(fs::exists(home / "console.sock"));
+}
