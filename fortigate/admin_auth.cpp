@@ -10,6 +10,7 @@ namespace fabric::fortigate {
 namespace {
 
 constexpr std::size_t kMaxSessions = 256;
+constexpr std::size_t kMaxTrackedAddresses = 65536;
 
 int globalInt(const config::Engine& engine, std::string_view attr, int fallback) {
   auto v = engine.value({"system global"}, attr);
@@ -128,6 +129,11 @@ AdminAuth::LoginResult AdminAuth::login(std::string_view user, std::string_view 
                                         const std::string& ip) {
   LoginResult result;
   const auto now = clock_.monotonic();
+  if (failures_.size() >= kMaxTrackedAddresses) {
+    // Bounded memory under a spray of source addresses: forget those not locked out right now.
+    for (auto it = failures_.begin(); it != failures_.end();)
+      it = now < it->second.locked_until ? std::next(it) : failures_.erase(it);
+  }
   Failures& f = failures_[ip];
   if (now < f.locked_until) {
     result.code = LoginResult::Code::kLockedOut;
@@ -172,7 +178,7 @@ AdminAuth::LoginResult AdminAuth::login(std::string_view user, std::string_view 
     return result;
   }
 
-  f.count = 0;
+  failures_.erase(ip);  // a good login clears the address's count
   if (sessions_.size() >= kMaxSessions) {
     auto oldest = sessions_.begin();
     for (auto it = sessions_.begin(); it != sessions_.end(); ++it)
