@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
 
   if (options->mode == fabric::fortigate::DaemonOptions::Mode::kCli) {
     fabric::console::ClientOptions client;
-    client.socket_path = fabric::node::NodeHome(options->home, "fortigate").consoleSocket();
+    client.socket_path = fabric::node::NodeHome::consoleSocketIn(options->home);
     client.lines = options->lines;
     client.echo_commands = options->echo;
     return fabric::console::runConsoleClient(client);

@@ -133,6 +133,9 @@ TEST_CASE("fortigate daemon: console and REST on one tree") {
   auto unreachable = run(tmp.path, {kBin, "cli", "--home", nobody.path.string(), "-c", "show"});
   CHECK(unreachable.status == 2);
   CHECK_THAT(unreachable.err, Catch::Contains("cannot reach the daemon"));
+  const fs::path never = tmp.path / "never-made";
+  CHECK(run(tmp.path, {kBin, "cli", "--home", never.string(), "-c", "show"}).status == 2);
+  CHECK_FALSE(fs::exists(never));  // the client never creates a home
 
   REQUIRE(d.cli(tmp.path, {"config system accprofile", "edit \"reader\"", "set sysgrp read", "set fwgrp read", "next",
                            "end", "config system api-user", "edit \"bot\"", "set accprofile \"super_admin\"", "next",
