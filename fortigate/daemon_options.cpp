@@ -19,14 +19,15 @@ std::optional<DaemonOptions> parseCommandLine(int argc, char** argv, int& exit_c
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    exit_code = app.exit(e);
+    // 0 for --help; usage errors get EX_USAGE (64), distinct from the console's 1 and 2.
+    exit_code = app.exit(e) == 0 ? 0 : 64;
     return std::nullopt;
   }
   if (cli->parsed()) {
     options.mode = DaemonOptions::Mode::kCli;
   } else if (options.home.empty()) {
     std::cerr << "--home is required\n" << app.help();
-    exit_code = 2;
+    exit_code = 64;
     return std::nullopt;
   }
   return options;

@@ -19,7 +19,8 @@ struct DaemonOptions {
   bool echo = false;                 // cli: print "<prompt><line>" before each output
 };
 
-// The options, or nullopt after printing help/errors; `exit_code` is then what main returns.
+// The options, or nullopt after printing help/errors; `exit_code` is then what main returns
+// (0 after --help, 64 = EX_USAGE for a bad command line).
 std::optional<DaemonOptions> parseCommandLine(int argc, char** argv, int& exit_code);
 
 }  // namespace fabric::fortigate
