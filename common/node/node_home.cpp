@@ -38,7 +38,7 @@ NodeHome::NodeHome(std::filesystem::path dir, std::string program)
 }
 
 std::filesystem::path NodeHome::configFile() const { return dir_ / (program_ + ".conf"); }
-std::filesystem::path NodeHome::consoleSocket() const { return dir_ / "console.sock"; }
+std::filesystem::path NodeHome::consoleSocket() const { return consoleSocketIn(dir_); }
 std::filesystem::path NodeHome::pidFile() const { return dir_ / (program_ + ".pid"); }
 std::filesystem::path NodeHome::readyFile() const { return dir_ / "ready.json"; }
 std::filesystem::path NodeHome::eventLog() const { return dir_ / "event.log"; }

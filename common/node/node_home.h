@@ -52,6 +52,9 @@ class NodeHome {
   void writeReady(const nlohmann::json& info) const;
   void clearRuntimeFiles() const;
 
+  // --- Addition: for clients (`<program> cli`), which must not create the directory ---
+  static std::filesystem::path consoleSocketIn(const std::filesystem::path& dir) { return dir / "console.sock"; }
+
  private:
   std::filesystem::path dir_;
   std::string program_;
