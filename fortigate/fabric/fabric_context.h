@@ -1,0 +1,25 @@
+#pragma once
+// What every fabric feature of the FortiGate needs to know about the device it runs on, and the
+// seam through which it writes its own event log lines (DESIGN.md "Every step leaves a trace").
+
+#include <string>
+
+namespace fabric::fortigate {
+
+struct DeviceInfo {
+  std::string serial;    // "FGVM01TM26000001" (devid)
+  std::string hostname;  // devname
+  std::string version = "v6.0.4";
+  int tz_minutes = 0;
+};
+
+// Receives one finished FortiOS key=value event line. The daemon's implementation appends it to
+// DIR/event.log and queues it for the FortiAnalyzer link. Called on the node's event loop, except
+// where a class says otherwise.
+class EventLogSink {
+ public:
+  virtual ~EventLogSink() = default;
+  virtual void write(const std::string& line) = 0;
+};
+
+}  // namespace fabric::fortigate
