@@ -40,6 +40,8 @@ FortiGateFabric::FortiGateFabric(net::EventLoop& loop, config::Engine& config, D
       automation_(device, config, clock, log),
       quarantine_(device, config, registry_, queue_, clock, log, options_.seed,
                   [this] {
+                    // The connector must see the configuration the call was queued under.
+                    if (config_.revision() != seen_revision_) refreshConfig();
                     if (worker_) worker_->wake();
                   }),
       quarantine_action_(quarantine_),
