@@ -30,7 +30,9 @@ std::string EmsReply::message() const {
 bool EmsReply::ok() const {
   if (!answered() || status < 200 || status > 299) return false;
   if (!body.is_object() || !body.contains("result") || !body["result"].is_object()) return false;
-  const auto& rv = body["result"]["retval"];
+  const auto& result = body["result"];
+  if (!result.contains("retval")) return false;
+  const auto& rv = result["retval"];
   return rv.is_number() && rv.get<double>() >= 1;
 }
 
@@ -65,7 +67,7 @@ AttemptOutcome EmsConnector::signInAndVerify(Cached& c, const EmsTarget& t) {
     const auto r = c.session->get("/api/v1/system/serial_number");
     if (!r.error.empty()) return retry(0, where(t) + " unreachable: " + r.error, url);
     if (!r.ok()) return retry(r.status, where(t) + " serial number query failed: " + describe(r), url);
-    const auto& data = r.body["data"];
+    const nlohmann::json data = r.body.contains("data") ? r.body["data"] : nlohmann::json();
     const std::string api_serial = data.is_string() ? data.get<std::string>() : data.dump();
     if (api_serial != t.serial)
       return retry(r.status,
