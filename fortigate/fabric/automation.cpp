@@ -78,8 +78,7 @@ void AutomationEngine::setRunner(const std::string& action_type, ActionRunner* r
 }
 
 std::vector<std::uint64_t> AutomationEngine::onIocEvent(const IocEvent& event) {
-  log_.write(compromisedHostDetected(device_, clock_.now(),
-                                     {event.endpoint_ip, event.uid, event.indicator, event.indicator_type,
+  log_.write(compromisedHostDetected({event.endpoint_ip, event.uid, event.indicator, event.indicator_type,
                                       event.threat, event.level, event.feed, event.flow_id}));
   std::vector<std::uint64_t> started;
   for (const auto& stitch : config_.keys({kStitch})) {
@@ -145,8 +144,7 @@ std::optional<std::uint64_t> AutomationEngine::startRun(const std::string& stitc
   auto& stats = stats_[stitch];
   ++stats.triggered;
   stats.last_triggered = run.started_at;
-  log_.write(stitchTriggered(device_, run.started_at,
-                             {stitch, trigger, test ? "diagnose" : "log", names, event.endpoint_ip, event.flow_id}));
+  log_.write(stitchTriggered({stitch, trigger, test ? "diagnose" : "log", names, event.endpoint_ip, event.flow_id}));
   history_.push_back(std::move(run));
   while (history_.size() > kMaxHistory && history_.front().finished()) history_.pop_front();
   return history_.back().id;

@@ -168,7 +168,7 @@ void EmsConnectorWorker::process(const EmsCall& call) {
     const std::string msg = call.code() + " failed: " + reason;
     queue_.fail(call.id, 0, reason);
     f.msg = msg;
-    log_(emsRestApiError(device_, clock_.now(), f));
+    log_(emsRestApiError(f));
     return;
   }
   const auto o = connector_.attempt(call, *target);
@@ -178,12 +178,12 @@ void EmsConnectorWorker::process(const EmsCall& call) {
     case AttemptOutcome::Kind::Done:
       queue_.complete(call.id, o.http_status, o.message);
       f.msg = call.code() + " completed (attempt " + std::to_string(call.attempts) + "): " + o.message;
-      log_(emsRestApiOk(device_, clock_.now(), f));
+      log_(emsRestApiOk(f));
       break;
     case AttemptOutcome::Kind::Fail:
       queue_.fail(call.id, o.http_status, o.message);
       f.msg = call.code() + " failed: " + o.message;
-      log_(emsRestApiError(device_, clock_.now(), f));
+      log_(emsRestApiError(f));
       break;
     case AttemptOutcome::Kind::Retry:
       if (call.attempts >= policy_.max_attempts) {
@@ -196,7 +196,7 @@ void EmsConnectorWorker::process(const EmsCall& call) {
         f.msg = call.code() + " attempt " + std::to_string(call.attempts) + " failed, retry in " +
                 std::to_string(wait.count()) + " ms: " + o.message;
       }
-      log_(emsRestApiError(device_, clock_.now(), f));
+      log_(emsRestApiError(f));
       break;
   }
 }
@@ -232,7 +232,7 @@ void EmsConnectorWorker::loop() {
     } catch (const std::exception& e) {
       EmsRestFields f;
       f.msg = std::string("EMS call queue error: ") + e.what();
-      log_(emsRestApiError(device_, clock_.now(), f));
+      log_(emsRestApiError(f));
     }
     std::unique_lock lock(mutex_);
     if (stop_) return;

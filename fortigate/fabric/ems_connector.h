@@ -25,6 +25,7 @@
 #include "common/base/clock.h"
 #include "fortigate/fabric/ems_call_queue.h"
 #include "fortigate/fabric/ems_client.h"
+#include "fortigate/fabric/event_lines.h"
 #include "fortigate/fabric/fabric_context.h"
 
 namespace fabric::fortigate {
@@ -70,7 +71,7 @@ class EmsConnector {
 class EmsConnectorWorker {
  public:
   using ResolveTarget = std::function<std::optional<EmsTarget>(const std::string& ems_name, std::string& reason)>;
-  using LogLine = std::function<void(const std::string& line)>;  // thread-safe
+  using LogLine = std::function<void(const EventRecord& event)>;  // called on the worker thread
   EmsConnectorWorker(DeviceInfo device, EmsCallQueue& queue, EmsSessionFactory& factory, ResolveTarget resolve,
                      LogLine log, const Clock& clock, RetryPolicy policy = {});
   ~EmsConnectorWorker();  // stops the thread

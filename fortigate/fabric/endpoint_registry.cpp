@@ -145,7 +145,7 @@ TelemetryOutcome EndpointRegistry::handleRegister(std::uint64_t link_id, const T
   by_link_[link_id] = r;
   if (!re_register) {
     FortiClientConnectionFields f{r.uid, r.ip, r.hostname, r.user, static_cast<int>(by_link_.size())};
-    out.log_lines.push_back(fortiClientConnectionAdded(device_, r.connected_at, f));
+    out.events.push_back(fortiClientConnectionAdded(f));
   }
   out.reply = nlohmann::json{{"type", "registered"}, {"fgt_serial", device_.serial}, {"hostname", device_.hostname}};
   return out;
@@ -172,13 +172,13 @@ TelemetryOutcome EndpointRegistry::handleStatus(std::uint64_t link_id, const nlo
   return out;
 }
 
-std::vector<std::string> EndpointRegistry::linkClosed(std::uint64_t link_id, const std::string& reason) {
+std::vector<EventRecord> EndpointRegistry::linkClosed(std::uint64_t link_id, const std::string& reason) {
   auto it = by_link_.find(link_id);
   if (it == by_link_.end()) return {};
   EndpointRecord r = std::move(it->second);
   by_link_.erase(it);
   FortiClientConnectionFields f{r.uid, r.ip, r.hostname, r.user, static_cast<int>(by_link_.size())};
-  return {fortiClientConnectionClosed(device_, clock_.now(), f, reason)};
+  return {fortiClientConnectionClosed(f, reason)};
 }
 
 const EndpointRecord* EndpointRegistry::findByIp(const std::string& ip) const {

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/base/clock.h"
+#include "fortigate/fabric/event_lines.h"
 #include "fortigate/fabric/fabric_context.h"
 
 namespace fabric::fortigate {
@@ -37,7 +38,7 @@ struct EndpointRecord {
 
 struct TelemetryOutcome {
   std::optional<nlohmann::json> reply;  // to send back on the same link
-  std::vector<std::string> log_lines;   // event log lines to write
+  std::vector<EventRecord> events;      // event log lines to write
   std::string error;                    // "" or why the message was refused (nothing changed)
   bool close_link = false;              // the handler wants this link closed (error says why)
   std::uint64_t superseded_link = 0;    // a previous link of the same uid, to be closed (0 none)
@@ -48,8 +49,8 @@ class EndpointRegistry {
   EndpointRegistry(DeviceInfo device, const Clock& clock);
 
   TelemetryOutcome handleMessage(std::uint64_t link_id, const TelemetryPeer& peer, const nlohmann::json& message);
-  // The link is gone; returns the 0107045058 line when it carried a registered endpoint.
-  std::vector<std::string> linkClosed(std::uint64_t link_id, const std::string& reason);
+  // The link is gone; returns the 0107045058 event when it carried a registered endpoint.
+  std::vector<EventRecord> linkClosed(std::uint64_t link_id, const std::string& reason);
 
   const EndpointRecord* findByIp(const std::string& ip) const;
   const EndpointRecord* findByUid(const std::string& uid) const;

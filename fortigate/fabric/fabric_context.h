@@ -13,13 +13,15 @@ struct DeviceInfo {
   int tz_minutes = 0;
 };
 
-// Receives one finished FortiOS key=value event line. The daemon's implementation appends it to
-// DIR/event.log and queues it for the FortiAnalyzer link. Called on the node's event loop, except
-// where a class says otherwise.
+struct EventRecord;  // event_lines.h
+
+// Receives one event (log id, subtype, level, logdesc, body fields). The daemon's implementation
+// adds the FortiOS header, appends the line to DIR/event.log and hands it to the FortiAnalyzer
+// link. Called on the node's event loop, except where a class says otherwise.
 class EventLogSink {
  public:
   virtual ~EventLogSink() = default;
-  virtual void write(const std::string& line) = 0;
+  virtual void write(const EventRecord& event) = 0;
 };
 
 }  // namespace fabric::fortigate

@@ -52,9 +52,9 @@ FortiGateFabric::FortiGateFabric(net::EventLoop& loop, config::Engine& config, D
   worker_ = std::make_unique<EmsConnectorWorker>(
       device, queue_, *ems_factory_,
       [this](const std::string& name, std::string& reason) { return snapshotTarget(name, reason); },
-      [this](const std::string& line) {
-        loop_.post([this, line] {
-          if (!stopped_) log_.write(line);
+      [this, alive = alive_](const EventRecord& event) {
+        loop_.post([this, alive, event] {
+          if (*alive) log_.write(event);
         });
       },
       clock, options_.retry);
@@ -85,6 +85,7 @@ void FortiGateFabric::stop() {
   loop_.runOnLoop([this] {
     if (stopped_) return;
     stopped_ = true;
+    *alive_ = false;
     timer_.reset();
     faz_client_.reset();
     if (telemetry_) telemetry_->close();
@@ -98,8 +99,8 @@ void FortiGateFabric::stop() {
 std::uint16_t FortiGateFabric::telemetryPort() const { return telemetry_ ? telemetry_->port() : 0; }
 
 void FortiGateFabric::forwardToAnalyzer(const std::string& line) {
-  loop_.post([this, line] {
-    if (stopped_) return;
+  loop_.post([this, alive = alive_, line] {
+    if (!*alive) return;
     faz_session_.enqueueLine(line);
     flushFaz();
   });
@@ -195,7 +196,7 @@ void FortiGateFabric::onTelemetryLink(std::shared_ptr<net::FramedLink> link) {
     auto out = registry_.handleMessage(id, peer, m);
     auto l = weak.lock();
     if (out.reply && l) l->send(*out.reply);
-    for (const auto& line : out.log_lines) log_.write(line);
+    for (const auto& event : out.events) log_.write(event);
     if (out.superseded_link) {
       auto old = telemetry_links_.find(out.superseded_link);
       if (old != telemetry_links_.end()) {
@@ -211,7 +212,7 @@ void FortiGateFabric::onTelemetryLink(std::shared_ptr<net::FramedLink> link) {
   link->onClose([this, id](const std::string& reason) {
     telemetry_links_.erase(id);
     if (stopped_) return;
-    for (const auto& line : registry_.linkClosed(id, reason)) log_.write(line);
+    for (const auto& event : registry_.linkClosed(id, reason)) log_.write(event);
   });
 }
 

@@ -13,8 +13,8 @@
 // Configuration is re-read when the engine's revision changes (checked by a loop timer), so no
 // commit hook is needed. The connector thread never calls into the loop: it reads a snapshot of
 // the EMS entries that the loop refreshes, and posts its log lines.
-// Threading: construct, start(), stop() and destroy from a thread other than the loop thread
-// (the loop must be running); everything else runs on the loop.
+// Threading: construct, start() and stop() on the loop thread or, with the loop running, from
+// another thread; everything else runs on the loop. stop() before the loop stops.
 
 #include <cstdint>
 #include <filesystem>
@@ -117,6 +117,7 @@ class FortiGateFabric {
   std::mutex snapshot_mutex_;
   std::map<std::string, std::pair<std::optional<EmsTarget>, std::string>> ems_snapshot_;
   bool stopped_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // read and cleared on the loop only
 };
 
 }  // namespace fabric::fortigate

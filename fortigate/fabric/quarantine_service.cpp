@@ -81,8 +81,7 @@ QuarantineOutcome QuarantineService::request(const QuarantineRequest& r) {
   if (!reason.empty()) {
     out.call_id = queue_.recordRefused(call, reason);
     out.message = reason;
-    log_.write(emsRestApiError(device_, clock_.now(),
-                               {ems_name, call.ems_serial, "", 0,
+    log_.write(emsRestApiError({ems_name, call.ems_serial, "", 0,
                                 (r.action == "quarantine" ? "Q-" : "U-") + r.ip + " refused: " + reason, r.ip,
                                 out.flow_id}));
     return out;

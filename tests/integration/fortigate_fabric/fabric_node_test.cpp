@@ -12,6 +12,7 @@
 #include "common/config/engine.h"
 #include "common/net/link.h"
 #include "common/tls/pki.h"
+#include "fortigate/fabric/event_lines.h"
 #include "fortigate/fabric/fabric_node.h"
 #include "fortigate/schema/fortigate_schema.h"
 #include "test_ems.h"
@@ -68,7 +69,8 @@ struct Lab {
 
 class Sink final : public EventLogSink {
  public:
-  void write(const std::string& line) override {
+  void write(const EventRecord& event) override {
+    const auto line = event.render({"FGVM01TM26000001", "FGT-LAB", "v6.0.4", 0}, std::chrono::system_clock::now());
     {
       std::lock_guard l(m);
       lines.push_back(line);

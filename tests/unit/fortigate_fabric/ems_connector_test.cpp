@@ -107,7 +107,7 @@ struct Fixture {
                               }
                               return entry;
                             },
-                            [this](const std::string& l) { log.push_back(l); },
+                            [this](const EventRecord& e) { log.push_back(render(e)); },
                             clock,
                             policy};
 

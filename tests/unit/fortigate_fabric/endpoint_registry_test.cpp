@@ -15,8 +15,8 @@ TEST_CASE("register adds a record, answers registered and logs 0107045057", "[re
   REQUIRE(out.reply);
   CHECK((*out.reply)["type"] == "registered");
   CHECK((*out.reply)["fgt_serial"] == "FGVM01TM26000001");
-  REQUIRE(out.log_lines.size() == 1);
-  auto f = fields(out.log_lines[0]);
+  REQUIRE(out.events.size() == 1);
+  auto f = fields(render(out.events[0]));
   CHECK(f["logid"] == "0107045057");
   CHECK(f["subtype"] == "endpoint");
   CHECK(f["logdesc"] == "FortiClient connection added");
@@ -43,7 +43,7 @@ TEST_CASE("status updates the quarantine state; close logs 0107045058 and remove
   CHECK(reg.recordList().find("quarantined records: 1") != std::string::npos);
   auto lines = reg.linkClosed(1, "peer timed out");
   REQUIRE(lines.size() == 1);
-  auto f = fields(lines[0]);
+  auto f = fields(render(lines[0]));
   CHECK(f["logid"] == "0107045058");
   CHECK(f["logdesc"] == "FortiClient connection closed");
   CHECK(f["count"] == "0");
@@ -58,7 +58,7 @@ TEST_CASE("bad telemetry messages are refused with their reason and change nothi
     auto out = reg.handleMessage(3, {"127.0.2.9", ""}, m);
     INFO(m.dump());
     CHECK(out.error.find(expect) != std::string::npos);
-    CHECK(out.log_lines.empty());
+    CHECK(out.events.empty());
     CHECK(reg.size() == 0);
   };
   bad(nlohmann::json::array(), "type");

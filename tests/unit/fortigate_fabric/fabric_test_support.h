@@ -16,6 +16,7 @@
 #include "common/config/engine.h"
 #include "common/logfmt/kv_parser.h"
 #include "fortigate/fabric/endpoint_registry.h"
+#include "fortigate/fabric/event_lines.h"
 #include "fortigate/fabric/fabric_context.h"
 #include "fortigate/schema/fortigate_schema.h"
 
@@ -27,9 +28,15 @@ inline const std::string kUid = "0123456789ABCDEF0123456789ABCDEF01234567";
 
 inline DeviceInfo device() { return {"FGVM01TM26000001", "FGT-LAB", "v6.0.4", 0}; }
 
+// A fixed time for rendered lines: 2025-11-29 06:00:00 UTC.
+inline std::chrono::system_clock::time_point lineTime() {
+  return std::chrono::system_clock::time_point(std::chrono::seconds(1764396000));
+}
+inline std::string render(const EventRecord& e) { return e.render(device(), lineTime()); }
+
 class Lines final : public EventLogSink {
  public:
-  void write(const std::string& line) override { lines.push_back(line); }
+  void write(const EventRecord& e) override { lines.push_back(render(e)); }
   std::vector<std::string> withLogid(const std::string& logid) const {
     std::vector<std::string> out;
     for (const auto& l : lines)
