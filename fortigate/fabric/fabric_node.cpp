@@ -158,8 +158,8 @@ void FortiGateFabric::applyFazSettings() {
   co.link = options_.link;
   faz_client_ = std::make_unique<net::LinkClient>(
       loop_, options_.tls, co, [this](std::shared_ptr<net::FramedLink> l) { onFazLink(std::move(l)); },
-      [this](const std::string& reason) {
-        faz_session_.onDisconnected(reason);
+      [this, alive = alive_](const std::string& reason) {
+        if (*alive) faz_session_.onDisconnected(reason);
       });
   faz_client_->start();
 }
@@ -167,7 +167,8 @@ void FortiGateFabric::applyFazSettings() {
 void FortiGateFabric::onFazLink(std::shared_ptr<net::FramedLink> link) {
   faz_link_ = link;
   std::weak_ptr<net::FramedLink> weak = link;
-  link->onMessage([this, weak](const nlohmann::json& m) {
+  link->onMessage([this, weak, alive = alive_](const nlohmann::json& m) {
+    if (!*alive) return;
     auto in = faz_session_.onMessage(m);
     auto l = weak.lock();
     for (const auto& reply : in.replies)
@@ -176,7 +177,9 @@ void FortiGateFabric::onFazLink(std::shared_ptr<net::FramedLink> link) {
     if (in.ioc) automation_.onIocEvent(*in.ioc);
     flushFaz();
   });
-  link->onClose([this](const std::string& reason) { faz_session_.onDisconnected(reason); });
+  link->onClose([this, alive = alive_](const std::string& reason) {
+    if (*alive) faz_session_.onDisconnected(reason);
+  });
   link->send(faz_session_.onConnected());
   flushFaz();
 }
@@ -192,7 +195,8 @@ void FortiGateFabric::onTelemetryLink(std::shared_ptr<net::FramedLink> link) {
   telemetry_links_[id] = link;
   std::weak_ptr<net::FramedLink> weak = link;
   const TelemetryPeer peer{link->peer().address, link->peer().serial_number};
-  link->onMessage([this, id, weak, peer](const nlohmann::json& m) {
+  link->onMessage([this, id, weak, peer, alive = alive_](const nlohmann::json& m) {
+    if (!*alive) return;
     auto out = registry_.handleMessage(id, peer, m);
     auto l = weak.lock();
     if (out.reply && l) l->send(*out.reply);
@@ -209,9 +213,9 @@ void FortiGateFabric::onTelemetryLink(std::shared_ptr<net::FramedLink> link) {
       if (out.close_link && l) l->close(out.error);
     }
   });
-  link->onClose([this, id](const std::string& reason) {
+  link->onClose([this, id, alive = alive_](const std::string& reason) {
+    if (!*alive) return;
     telemetry_links_.erase(id);
-    if (stopped_) return;
     for (const auto& event : registry_.linkClosed(id, reason)) log_.write(event);
   });
 }
