@@ -135,14 +135,14 @@ TelemetryOutcome EndpointRegistry::handleRegister(std::uint64_t link_id, const T
   r.last_status = r.connected_at;
 
   const bool re_register = by_link_.count(link_id) != 0;
-  for (const auto& [other_link, rec] : by_link_) {
-    if (other_link != link_id && rec.uid == r.uid) {
-      out.superseded_link = other_link;
-      break;
-    }
+  if (auto u = by_uid_.find(r.uid); u != by_uid_.end() && u->second != link_id) out.superseded_link = u->second;
+  if (out.superseded_link) {  // the old link's close logs nothing more
+    unindex(by_link_[out.superseded_link]);
+    by_link_.erase(out.superseded_link);
   }
-  if (out.superseded_link) by_link_.erase(out.superseded_link);  // the old link's close logs nothing more
+  if (re_register) unindex(by_link_[link_id]);
   by_link_[link_id] = r;
+  index(r);
   if (!re_register) {
     FortiClientConnectionFields f{r.uid, r.ip, r.hostname, r.user, static_cast<int>(by_link_.size())};
     out.events.push_back(fortiClientConnectionAdded(f));
@@ -177,21 +177,36 @@ std::vector<EventRecord> EndpointRegistry::linkClosed(std::uint64_t link_id, con
   if (it == by_link_.end()) return {};
   EndpointRecord r = std::move(it->second);
   by_link_.erase(it);
+  unindex(r);
   FortiClientConnectionFields f{r.uid, r.ip, r.hostname, r.user, static_cast<int>(by_link_.size())};
   return {fortiClientConnectionClosed(f, reason)};
 }
 
+void EndpointRegistry::index(const EndpointRecord& r) {
+  by_ip_[r.ip].insert(r.link_id);
+  by_uid_[r.uid] = r.link_id;
+}
+
+void EndpointRegistry::unindex(const EndpointRecord& r) {
+  if (auto i = by_ip_.find(r.ip); i != by_ip_.end()) {
+    i->second.erase(r.link_id);
+    if (i->second.empty()) by_ip_.erase(i);
+  }
+  if (auto u = by_uid_.find(r.uid); u != by_uid_.end() && u->second == r.link_id) by_uid_.erase(u);
+}
+
 const EndpointRecord* EndpointRegistry::findByIp(const std::string& ip) const {
-  for (const auto& [id, r] : by_link_)
-    if (r.ip == ip) return &r;
-  return nullptr;
+  auto i = by_ip_.find(ip);
+  if (i == by_ip_.end() || i->second.empty()) return nullptr;
+  auto r = by_link_.find(*i->second.rbegin());
+  return r == by_link_.end() ? nullptr : &r->second;
 }
 
 const EndpointRecord* EndpointRegistry::findByUid(const std::string& uid) const {
-  const std::string u = upper(uid);
-  for (const auto& [id, r] : by_link_)
-    if (r.uid == u) return &r;
-  return nullptr;
+  auto i = by_uid_.find(upper(uid));
+  if (i == by_uid_.end()) return nullptr;
+  auto r = by_link_.find(i->second);
+  return r == by_link_.end() ? nullptr : &r->second;
 }
 
 std::vector<const EndpointRecord*> EndpointRegistry::records() const {

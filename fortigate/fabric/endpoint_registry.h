@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -66,7 +67,12 @@ class EndpointRegistry {
 
   DeviceInfo device_;
   const Clock& clock_;
+  void index(const EndpointRecord& r);
+  void unindex(const EndpointRecord& r);
+
   std::map<std::uint64_t, EndpointRecord> by_link_;
+  std::map<std::string, std::set<std::uint64_t>> by_ip_;  // links per ip; the newest answers findByIp
+  std::map<std::string, std::uint64_t> by_uid_;
 };
 
 // Field checks shared with other handlers; each returns "" or the reason.

@@ -126,3 +126,26 @@ TEST_CASE("diagnose endpoint record list prints the FortiOS layout, filtered by 
   CHECK(reg.recordList("10.9.9.9") ==
         "online records: 0; offline records: 0; quarantined records: 0; out-of-sync records: 0\n");
 }
+
+TEST_CASE("lookups by ip and uid follow links opening and closing", "[registry]") {
+  ManualClock clock;
+  EndpointRegistry reg(device(), clock);
+  const std::string uid2 = "ABCDEF0123456789ABCDEF0123456789ABCDEF01";
+  reg.handleMessage(1, {"127.0.2.5", ""}, registerMessage("127.0.2.5"));
+  reg.handleMessage(2, {"127.0.2.5", ""}, registerMessage("127.0.2.5", uid2));  // same ip, another endpoint
+  CHECK(reg.findByIp("127.0.2.5")->link_id == 2);
+  CHECK(reg.findByUid(kUid)->link_id == 1);
+  CHECK(reg.findByUid(uid2)->link_id == 2);
+  reg.linkClosed(2, "gone");
+  CHECK(reg.findByIp("127.0.2.5")->link_id == 1);
+  CHECK(reg.findByUid(uid2) == nullptr);
+  // Re-register on the same link with a new address moves the ip index.
+  auto m = registerMessage("127.0.2.6");
+  reg.handleMessage(1, {"127.0.2.6", ""}, m);
+  CHECK(reg.findByIp("127.0.2.5") == nullptr);
+  CHECK(reg.findByIp("127.0.2.6")->link_id == 1);
+  CHECK(reg.findByUid(kUid.substr(0, 10)) == nullptr);
+  reg.linkClosed(1, "gone");
+  CHECK(reg.size() == 0);
+  CHECK(reg.findByIp("127.0.2.6") == nullptr);
+}
