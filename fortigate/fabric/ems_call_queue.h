@@ -2,7 +2,7 @@
 // The persistent queue of EMS REST calls (DESIGN.md "EMS connector"): every quarantine /
 // unquarantine request — from the automation engine or from `diagnose endpoint
 // forticlient-ems-rest-api queue-complete-calls Q-<ip>|U-<ip>` — becomes one row of a SQLite table
-// in the node home (DIR/ems_calls.db, WAL, synchronous=FULL), so a call accepted before a kill -9 is
+// in the node home (DIR/ems_calls.db, WAL, synchronous=NORMAL), so a call accepted before a kill -9 is
 // still there after the restart. A call is never deleted: it ends `done`, `failed` (with the
 // reason) or `refused` (a prerequisite failed before it could be queued; kept so the diagnose
 // listing shows why).
