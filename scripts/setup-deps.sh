@@ -9,6 +9,7 @@ packages=(
   python3                      # benchmark input generator (../shared/bench)
   iproute2 nftables            # network-namespace lab mode: quarantine enforced by nftables
   openssl sqlite3 procps       # inspecting certificates and stores by hand; pgrep in scripts
+  curl                         # the demo calls the FortiGate REST API
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -49,7 +49,8 @@ void fromResponse(const HttpResponse& in, httplib::Response& res) {
 HttpResponse errorResponse(int status, const std::string& why) {
   HttpResponse r;
   r.status = status;
-  r.body = nlohmann::json{{"status", "error"}, {"http_status", status}, {"error_text", why}}.dump();
+  r.body = nlohmann::json{{"status", "error"}, {"http_status", status}, {"error_text", why}}
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
 
