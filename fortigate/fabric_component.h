@@ -26,6 +26,7 @@ class FabricComponent final : public NodeComponent {
   void stop() override;
 
  private:
+  void addRestRoutes(FortiGateNode& node);
   struct Forward {
     std::mutex mutex;
     FortiGateFabric* fabric = nullptr;  // cleared on stop; the event log keeps calling the sink

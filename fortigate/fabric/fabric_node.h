@@ -73,6 +73,7 @@ class FortiGateFabric {
   EndpointRegistry& registry() { return registry_; }
   AutomationEngine& automation() { return automation_; }
   EmsCallQueue& queue() { return queue_; }
+  QuarantineService& quarantine() { return quarantine_; }
   const FazLinkSession& fazSession() const { return faz_session_; }
   std::string fazStatus() const;
 

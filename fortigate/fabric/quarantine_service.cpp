@@ -61,8 +61,10 @@ QuarantineOutcome QuarantineService::request(const QuarantineRequest& r) {
   std::string reason;
   std::string ems_name;
   const EndpointRecord* ep = registry_.findByIp(r.ip);
+  out.http_status = 409;
   if (!ep) {
     reason = "endpoint " + r.ip + " is not connected to this FortiGate";
+    out.http_status = 404;
   } else {
     call.uid = ep->uid;
     call.ems_serial = ep->ems_serial;
@@ -88,6 +90,7 @@ QuarantineOutcome QuarantineService::request(const QuarantineRequest& r) {
   }
   const auto queued = queue_.enqueue(call);
   out.accepted = true;
+  out.http_status = 200;
   out.duplicate = queued.duplicate;
   out.call_id = queued.id;
   if (queued.duplicate) {

@@ -39,6 +39,9 @@ struct QuarantineOutcome {
   std::int64_t call_id = 0;
   std::string flow_id;
   std::string message;  // what was queued, or the reason it was refused
+  // For REST answers: 200 queued, 400 malformed request, 404 endpoint not connected to this
+  // FortiGate, 409 another prerequisite failed.
+  int http_status = 400;
 };
 
 class QuarantineService {

@@ -202,6 +202,38 @@ TEST_CASE("fortigate daemon: IoC → Q- at the EMS, U- by diagnose, failure reas
               .status == 0);
   REQUIRE(fgt_it::waitFor([&] { return lastCall().find("state=done") != std::string::npos; }));
 
+  // The REST monitor face of the same state (api-user token, verified TLS).
+  REQUIRE(cli({"config system api-user", "edit \"bot\"", "set accprofile \"super_admin\"", "next", "end"}).status == 0);
+  auto gen = cli({"execute api-user generate-key bot"});
+  REQUIRE(gen.out.rfind("New API key: ", 0) == 0);
+  const http::Headers auth = {{"Authorization", "Bearer " + gen.out.substr(13, 30)},
+                              {"Content-Type", "application/json"}};
+  http::HttpsClient api(fgt_ip, fgt.httpsPort(), {home / "tls" / "ca.pem", {}, {}});
+  auto rl = api.request("GET", "/api/v2/monitor/endpoint-control/record-list", {}, auth);
+  REQUIRE(rl.status == 200);
+  auto rlj = nlohmann::json::parse(rl.body);
+  REQUIRE(rlj["results"].size() == 1);
+  CHECK(rlj["results"][0]["ip"] == agent_ip);
+  CHECK(rlj["results"][0]["fctuid"] == kUid);
+  auto nc = api.request("POST", "/api/v2/monitor/endpoint-control/registration/quarantine",
+                        nlohmann::json{{"ip", other(4)}}.dump(), auth);
+  CHECK(nc.status == 404);
+  CHECK(nlohmann::json::parse(nc.body)["error_text"] == "endpoint " + other(4) + " is not connected to this FortiGate");
+  const auto before_rest = ems.calls().size();
+  auto uq = api.request("POST", "/api/v2/monitor/endpoint-control/registration/unquarantine",
+                        nlohmann::json{{"uid", kUid}}.dump(), auth);
+  REQUIRE(uq.status == 200);
+  CHECK(nlohmann::json::parse(uq.body)["results"]["call_id"].is_number());
+  REQUIRE(fgt_it::waitFor([&] { return ems.calls().size() == before_rest + 1; }));
+  CHECK(ems.calls().back().path == "/api/v1/endpoints/unquarantine");
+  auto q = nlohmann::json::parse(api.request("GET", "/api/v2/monitor/endpoint-control/ems/queue", {}, auth).body);
+  bool saw_409 = false;
+  for (const auto& c : q["results"]) saw_409 |= c["http_status"] == 409 && c["state"] == "failed";
+  CHECK(saw_409);
+  auto stats = nlohmann::json::parse(api.request("GET", "/api/v2/monitor/system/automation-stitch/stats", {}, auth).body);
+  CHECK(stats["results"]["stitches"][0]["name"] == "stitch01");
+  CHECK(stats["results"]["stitches"][0]["triggered"] == 1);
+
   // A call waiting on an EMS that answers 503 survives kill -9 of the FortiGate.
   ems.setCallAnswer(503, "Service busy");
   const auto calls_before = ems.calls().size();
