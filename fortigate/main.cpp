@@ -7,6 +7,7 @@
 #include "common/console/console.h"
 #include "common/node/node_home.h"
 #include "fortigate/daemon_options.h"
+#include "fortigate/fabric_component.h"
 #include "fortigate/fortigate_node.h"
 
 int main(int argc, char** argv) {
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
   fabric::RealClock clock;
   try {
     fabric::fortigate::FortiGateNode node({options->home, options->listen}, clock);
+    node.addComponent(std::make_unique<fabric::fortigate::FabricComponent>());
     if (std::string err = node.start(); !err.empty()) {
       std::cerr << "fortigate: " << err << "\n";
       node.stop();

@@ -1,0 +1,115 @@
+#include <catch2/catch.hpp>
+
+#include "fabric_test_support.h"
+#include "fortigate/fabric/faz_link_session.h"
+
+using namespace fabric::fortigate;
+using namespace fabric::fortigate::test;
+
+namespace {
+nlohmann::json iocMessage() {
+  return {{"type", "ioc"},          {"id", 42},           {"endpoint_ip", "127.0.2.5"}, {"uid", kUid},
+          {"indicator", "evil.example.com"}, {"indicator_type", "domain"}, {"threat", "Botnet C&C"},
+          {"level", "high"},        {"log_ids", {"7", 8}}, {"feed", "lab-feed"},   {"flow_id", "F-20261129-000003-0001"},
+          {"rescan", false}};
+}
+}  // namespace
+
+TEST_CASE("hello, then logs numbered per link and kept until acknowledged", "[faz]") {
+  FazLinkSession s(device(), 1000, 2);
+  for (int i = 0; i < 5; ++i) s.enqueueLine("line" + std::to_string(i));
+  CHECK_FALSE(s.nextLogs());  // not connected
+  auto hello = s.onConnected();
+  CHECK(hello == nlohmann::json({{"type", "hello"}, {"serial", "FGVM01TM26000001"}, {"hostname", "FGT-LAB"},
+                                 {"version", "v6.0.4"}}));
+  CHECK(s.onMessage({{"type", "hello-ack"}, {"serial", "FAZ-VM0000000001"}, {"registered", true}}).error.empty());
+  CHECK(s.registered());
+  auto b1 = s.nextLogs();
+  auto b2 = s.nextLogs();
+  auto b3 = s.nextLogs();
+  REQUIRE((b1 && b2 && b3));
+  CHECK_FALSE(s.nextLogs());
+  CHECK((*b1)["seq"] == 1);
+  CHECK((*b1)["lines"] == nlohmann::json({"line0", "line1"}));
+  CHECK((*b3)["seq"] == 3);
+  CHECK((*b3)["lines"] == nlohmann::json({"line4"}));
+  CHECK(s.inflightLines() == 5);
+  CHECK(s.onMessage({{"type", "logs-ack"}, {"seq", 2}}).error.empty());
+  CHECK(s.inflightLines() == 1);
+  CHECK(s.ackedLines() == 4);
+  // The link drops before seq 3 is acknowledged: line4 is sent again, seq restarts on the new link.
+  s.onDisconnected("peer timed out");
+  s.enqueueLine("line5");
+  s.onConnected();
+  auto again = s.nextLogs();
+  REQUIRE(again);
+  CHECK((*again)["seq"] == 1);
+  CHECK((*again)["lines"] == nlohmann::json({"line4", "line5"}));
+}
+
+TEST_CASE("bad acks are refused and change nothing", "[faz]") {
+  FazLinkSession s(device());
+  s.enqueueLine("a");
+  s.onConnected();
+  s.nextLogs();
+  CHECK(s.onMessage({{"type", "logs-ack"}, {"seq", 9}}).error.find("never sent") != std::string::npos);
+  CHECK(s.onMessage({{"type", "logs-ack"}, {"seq", "1"}}).error.find("unsigned") != std::string::npos);
+  CHECK(s.onMessage({{"type", "logs-ack"}, {"seq", -1}}).error.find("unsigned") != std::string::npos);
+  CHECK(s.inflightLines() == 1);
+  CHECK(s.onMessage({{"type", "bogus"}}).error.find("unknown message type") != std::string::npos);
+  CHECK_FALSE(s.onMessage(nlohmann::json::array()).error.empty());
+}
+
+TEST_CASE("an ioc becomes an event and is acknowledged", "[faz]") {
+  FazLinkSession s(device());
+  s.onConnected();
+  auto in = s.onMessage(iocMessage());
+  CHECK(in.error.empty());
+  REQUIRE(in.ioc);
+  CHECK(in.ioc->id == "42");
+  CHECK(in.ioc->endpoint_ip == "127.0.2.5");
+  CHECK(in.ioc->level == "high");
+  CHECK(in.ioc->log_ids == std::vector<std::string>{"7", "8"});
+  CHECK(in.ioc->flow_id == "F-20261129-000003-0001");
+  REQUIRE(in.replies.size() == 1);
+  CHECK(in.replies[0] == nlohmann::json({{"type", "ioc-ack"}, {"id", 42}}));
+  CHECK(s.iocReceived() == 1);
+}
+
+TEST_CASE("a broken ioc is refused with its reason (acknowledged when it has an id)", "[faz]") {
+  FazLinkSession s(device());
+  s.onConnected();
+  auto check = [&](nlohmann::json m, const std::string& expect, bool acked) {
+    auto in = s.onMessage(m);
+    INFO(m.dump());
+    CHECK(in.error.find(expect) != std::string::npos);
+    CHECK_FALSE(in.ioc);
+    CHECK(in.replies.size() == (acked ? 1u : 0u));
+  };
+  auto m = iocMessage();
+  m["level"] = "low";
+  check(m, "level must be medium or high", true);
+  m = iocMessage();
+  m["endpoint_ip"] = "not-an-ip";
+  check(m, "is not an IP address", true);
+  m = iocMessage();
+  m.erase("indicator");
+  check(m, "missing field \"indicator\"", true);
+  m = iocMessage();
+  m["log_ids"] = "7";
+  check(m, "log_ids must be an array", true);
+  m = iocMessage();
+  m.erase("id");
+  check(m, "missing field \"id\"", false);
+  CHECK(s.iocReceived() == 0);
+}
+
+TEST_CASE("the buffer is bounded and counts what it drops", "[faz]") {
+  FazLinkSession s(device(), 3, 10);
+  for (int i = 0; i < 5; ++i) s.enqueueLine(std::to_string(i));
+  CHECK(s.unsentLines() == 3);
+  CHECK(s.droppedLines() == 2);
+  s.onConnected();
+  CHECK((*s.nextLogs())["lines"] == nlohmann::json({"2", "3", "4"}));
+  CHECK(s.statusText().find("dropped 2") != std::string::npos);
+}
