@@ -33,7 +33,9 @@ bool isValidIpv4(const std::string& ip) {
 }
 
 void AgentProtocol::onOpen(ConnId conn, const std::string& peer_address) {
-  conns_[conn] = Conn{peer_address, "", {}};
+  Conn c;
+  c.peer = peer_address;
+  conns_[conn] = std::move(c);
 }
 
 std::string AgentProtocol::onMessage(ConnId conn, const nlohmann::json& m) {
