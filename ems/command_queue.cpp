@@ -52,6 +52,7 @@ nlohmann::json Command::toJson(bool with_access_code) const {
 Command CommandQueue::add(const std::string& uid, const std::string& action,
                           const std::string& flow_id, const std::string& source,
                           const std::string& access_code, std::int64_t now) {
+  DurableWrite durable(db_);
   auto s = db_.prepare(
       "INSERT INTO commands(uid, action, flow_id, source, access_code, created) "
       "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
@@ -122,6 +123,7 @@ void CommandQueue::markSent(std::int64_t id, std::int64_t now) {
 bool CommandQueue::complete(std::int64_t id, const std::string& uid, bool ok,
                             const std::string& message, const std::string& state,
                             std::int64_t now) {
+  DurableWrite durable(db_);
   auto s = db_.prepare(
       "UPDATE commands SET status=?3, result_ok=?4, result_message=?5, result_state=?6, "
       "completed=?7 WHERE id=?1 AND uid=?2 AND status='pending'");

@@ -5,7 +5,7 @@ namespace fabric::ems {
 std::unique_ptr<SqliteDb> openStateDb(const std::string& path) {
   auto db = std::make_unique<SqliteDb>(path, false, true);
   db->exec("PRAGMA journal_mode=WAL");
-  db->exec("PRAGMA synchronous=FULL");
+  db->exec("PRAGMA synchronous=NORMAL");
   db->exec("PRAGMA busy_timeout=5000");
   db->exec(R"(CREATE TABLE IF NOT EXISTS endpoints(
       uid TEXT PRIMARY KEY,
