@@ -195,6 +195,19 @@ TEST_CASE("an agent registers, gets its profile and receives a quarantine comman
   CHECK(status == 0);
   CHECK(output.find(kUid1) != std::string::npos);
   CHECK(output.find("quarantined") != std::string::npos);
+
+  // The rule loses its profile: the online agent is told at once, and the FortiGate's next call
+  // fails with that reason.
+  auto [unset_status, unset_output] =
+      lab.ems->cli({"config endpoint assignment-rule", "edit 1", "unset profile", "next", "end"});
+  INFO(unset_output);
+  REQUIRE(unset_status == 0);
+  auto pushed = agent->waitFor("profile");
+  REQUIRE_FALSE(pushed.is_null());
+  CHECK(pushed["profile"].is_null());
+  auto no_profile = fgt.call("POST", "/api/v1/endpoints/unquarantine", {{"uid", kUid1}});
+  CHECK(no_profile.status == 409);
+  CHECK(json(no_profile)["result"]["message"] == "No profile is assigned to endpoint PC-0123 (" + ip1 + ")");
 }
 
 TEST_CASE("an agent without a certificate from the lab CA is refused", "[ems][integration]") {
