@@ -1,0 +1,235 @@
+#include "ems/ems_node.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "common/base/atomic_file.h"
+#include "common/base/clock.h"
+#include "common/config/engine.h"
+#include "common/console/console.h"
+#include "common/http/http.h"
+#include "common/net/link.h"
+#include "common/node/node_home.h"
+#include "common/tls/pki.h"
+#include "ems/agent_protocol.h"
+#include "ems/console_commands.h"
+#include "ems/ems_schema.h"
+#include "ems/quarantine_service.h"
+#include "ems/rest_api.h"
+#include "ems/session_store.h"
+#include "ems/state_db.h"
+
+namespace fabric::ems {
+namespace {
+
+// DIR/event.log, appended one line at a time (O_APPEND: a crash never tears an earlier line).
+class FileEventSink final : public EventSink {
+ public:
+  explicit FileEventSink(const std::filesystem::path& path)
+      : fd_(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640)) {
+    if (fd_ < 0) throw std::runtime_error("cannot open " + path.string());
+  }
+  ~FileEventSink() override { ::close(fd_); }
+  void write(const std::string& line) override {
+    const std::string text = line + "\n";
+    if (::write(fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+      std::fprintf(stderr, "ems: event.log write failed\n");
+    }
+  }
+
+ private:
+  int fd_;
+};
+
+// Agent links by connection id, for the protocol handler.
+class LinkTransport final : public AgentTransport {
+ public:
+  std::map<ConnId, std::shared_ptr<net::FramedLink>> links;
+  bool send(ConnId conn, const nlohmann::json& message) override {
+    auto it = links.find(conn);
+    return it != links.end() && it->second->send(message);
+  }
+  void close(ConnId conn, const std::string& reason) override {
+    auto it = links.find(conn);
+    if (it != links.end()) it->second->close(reason);
+  }
+};
+
+int portOf(const std::optional<int>& override_port, const config::Engine& engine, const char* attribute) {
+  if (override_port) return *override_port;
+  return std::stoi(engine.value({"system server"}, attribute).value_or("0"));
+}
+
+}  // namespace
+
+struct EmsNode::Impl {
+  explicit Impl(DaemonOptions o) : options(std::move(o)), home(options.home, "ems") {}
+
+  DaemonOptions options;
+  node::NodeHome home;
+  node::NodeIdentity identity;
+  RealClock clock;
+  std::unique_ptr<FileEventSink> sink;
+  std::unique_ptr<config::Engine> engine;
+  std::unique_ptr<SqliteDb> db;
+  std::unique_ptr<EndpointRegistry> registry;
+  std::unique_ptr<CommandQueue> commands;
+  std::unique_ptr<AuditLog> audit;
+  std::unique_ptr<EmsEvents> events;
+  std::unique_ptr<EmsState> state;
+  LinkTransport transport;
+  std::unique_ptr<AgentProtocol> agents;
+  std::unique_ptr<QuarantineService> quarantine;
+  std::unique_ptr<SessionStore> sessions;
+  std::unique_ptr<RestApi> rest;
+  // Declared after the state: destroyed before it, so no callback outlives what it touches.
+  net::EventLoop loop;
+  std::unique_ptr<net::LinkServer> link_server;
+  std::unique_ptr<http::HttpsServer> https;
+  std::unique_ptr<console::ConsoleServer> console;
+  ConnId next_conn = 1;
+  bool running = false;
+
+  std::string loadConfig();
+  void onCommit();
+  void onLink(std::shared_ptr<net::FramedLink> link);
+};
+
+std::string EmsNode::Impl::loadConfig() {
+  engine = std::make_unique<config::Engine>(makeEmsSchema(), identity.hostname, home.secretKey());
+  if (auto text = readFile(home.configFile())) {
+    auto r = engine->load(*text);
+    if (!r.ok()) return home.configFile().string() + ": " + r.output;
+    // A hand-written file may hold clear-text passwords: store it as `show` prints it (hashed).
+    if (const std::string saved = engine->save(); saved != *text) {
+      if (auto err = writeFileAtomically(home.configFile(), saved, 0600); !err.empty()) return err;
+    }
+  } else if (auto err = writeFileAtomically(home.configFile(), engine->save(), 0600); !err.empty()) {
+    return err;
+  }
+  return "";
+}
+
+void EmsNode::Impl::onCommit() {
+  if (auto err = writeFileAtomically(home.configFile(), engine->save(), 0600); !err.empty()) {
+    std::fprintf(stderr, "ems: cannot save %s: %s\n", home.configFile().c_str(), err.c_str());
+  }
+  events->setHostname(engine->value({"system global"}, "hostname").value_or(identity.hostname));
+  try {
+    agents->onConfigChanged();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ems: profile push failed: %s\n", e.what());
+  }
+}
+
+void EmsNode::Impl::onLink(std::shared_ptr<net::FramedLink> link) {
+  const ConnId id = next_conn++;
+  transport.links[id] = link;
+  agents->onOpen(id, link->peer().address);
+  link->onMessage([this, id](const nlohmann::json& message) {
+    try {
+      agents->onMessage(id, message);
+    } catch (const std::exception& e) {  // a store failure: drop the link, the agent retries
+      transport.close(id, std::string("EMS error: ") + e.what());
+    }
+  });
+  link->onClose([this, id](const std::string& reason) {
+    try {
+      agents->onClose(id, reason);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "ems: closing link %llu: %s\n", static_cast<unsigned long long>(id), e.what());
+    }
+    transport.links.erase(id);
+  });
+}
+
+EmsNode::EmsNode(DaemonOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+EmsNode::~EmsNode() { stop(); }
+
+std::string EmsNode::start() {
+  Impl& m = *impl_;
+  try {
+    m.identity = m.home.identity("FCTEMS00", "FCTEMS");
+    if (auto err = m.loadConfig(); !err.empty()) return err;
+    m.sink = std::make_unique<FileEventSink>(m.home.eventLog());
+    m.db = openStateDb(m.home.file("state.db").string());
+    m.registry = std::make_unique<EndpointRegistry>(*m.db);
+    m.registry->markAllOffline();
+    m.commands = std::make_unique<CommandQueue>(*m.db);
+    m.audit = std::make_unique<AuditLog>(*m.db);
+    m.events = std::make_unique<EmsEvents>(
+        *m.sink, m.clock, m.engine->value({"system global"}, "hostname").value_or(m.identity.hostname),
+        m.identity.serial);
+    m.state = std::make_unique<EmsState>(
+        EmsState{*m.engine, *m.registry, *m.commands, *m.audit, *m.events, m.clock, m.identity.serial});
+    m.agents = std::make_unique<AgentProtocol>(*m.state, m.transport);
+    m.quarantine = std::make_unique<QuarantineService>(*m.state, *m.agents);
+    m.sessions = std::make_unique<SessionStore>(m.clock);
+    m.rest = std::make_unique<RestApi>(*m.state, *m.quarantine, *m.sessions);
+    registerConsoleCommands(*m.engine, *m.state, *m.agents, *m.quarantine);
+    m.engine->setCommitListener([&m] { m.onCommit(); });
+
+    std::string address = m.options.listen;
+    if (address.empty()) address = m.engine->value({"system server"}, "listen-ip").value_or("0.0.0.0");
+    tls::CertificateSpec spec;
+    spec.common_name = m.identity.serial;
+    spec.serial_number = m.identity.serial;
+    spec.dns_names = {"ems", "localhost"};
+    spec.ip_addresses = {"127.0.0.1"};
+    if (address != "0.0.0.0" && address != "127.0.0.1") spec.ip_addresses.push_back(address);
+    const auto files = tls::ensureNodeCertificate(m.home.dir(), spec);
+
+    m.loop.start();
+    m.running = true;
+    net::LinkOptions link_options;
+    link_options.log = [](const std::string& line) { std::fprintf(stderr, "ems: fct link: %s\n", line.c_str()); };
+    m.link_server = std::make_unique<net::LinkServer>(
+        m.loop, net::TlsConfig{files.ca, files.cert, files.key, true, ""}, link_options,
+        [&m](std::shared_ptr<net::FramedLink> link) { m.onLink(std::move(link)); });
+    const int fct_port = portOf(m.options.fct_port, *m.engine, "fct-port");
+    std::string err = m.loop.call([&] { return m.link_server->listen(address, static_cast<std::uint16_t>(fct_port)); });
+    if (!err.empty()) return "FortiClient Telemetry listener: " + err;
+
+    m.https = std::make_unique<http::HttpsServer>(
+        http::ServerTls{files.cert, files.key, files.ca, false},
+        [&m](const http::HttpRequest& request) { return m.rest->handle(request); }, &m.loop);
+    const int https_port = portOf(m.options.https_port, *m.engine, "https-port");
+    if (err = m.https->listen(address, static_cast<std::uint16_t>(https_port)); !err.empty()) {
+      return "HTTPS listener: " + err;
+    }
+    m.console = std::make_unique<console::ConsoleServer>(m.loop, *m.engine, m.home.consoleSocket());
+    if (err = m.console->start(); !err.empty()) return "console: " + err;
+
+    m.home.writePid();
+    m.home.writeReady({{"pid", ::getpid()},
+                       {"serial", m.identity.serial},
+                       {"address", address},
+                       {"ports", {{"https", m.https->port()}, {"link", m.link_server->port()}}}});
+    std::fprintf(stderr, "ems: %s ready on %s (https %u, fct %u)\n", m.identity.serial.c_str(), address.c_str(),
+                 m.https->port(), m.link_server->port());
+    return "";
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+}
+
+void EmsNode::stop() {
+  Impl& m = *impl_;
+  if (!m.running) return;
+  m.running = false;
+  // HTTP request threads wait on the loop: stop them while the loop still runs.
+  if (m.https) m.https->stop();
+  if (m.console) m.console->stop();
+  m.loop.call([&m] {
+    if (m.link_server) m.link_server->close();
+    for (auto& [id, link] : std::map(m.transport.links)) link->close("EMS shutting down");
+  });
+  m.loop.stop();
+  m.home.clearRuntimeFiles();
+}
+
+}  // namespace fabric::ems
