@@ -104,6 +104,8 @@ class LogStore {
   std::vector<DeviceRecord> listDevices();
 
   LogStoreStats stats() const;
+  // true on the writer thread (inside the commit listener).
+  bool onWriterThread() const { return std::this_thread::get_id() == writerId_; }
   const std::string& path() const { return options_.path; }
 
   // Commits everything queued, stops the writer, marks the database cleanly closed. Idempotent.
