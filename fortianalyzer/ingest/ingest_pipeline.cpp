@@ -213,7 +213,7 @@ void IngestPipeline::Impl::processChunk(std::vector<Submission>& subs) {
   };
   std::vector<Matched> matched;
 
-  LogBatch batch;
+  LogBatch batch = store->takeSpareBatch();
   std::size_t totalBytes = 0, totalMsgs = 0;
   for (const auto& s : subs) {
     totalBytes += s.batch.bytes();
