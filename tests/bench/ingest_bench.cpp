@@ -2,7 +2,7 @@
 // bench_ingest: the FortiAnalyzer ingest pipeline end to end — messages -> parse -> IoC match
 // (1,000,000 indicators loaded) -> durable SQLite store — with logs/s (wall) and CPU per log.
 //
-//   bench_ingest direct LOGFILE [DB] [INDICATORS=1000000] [BATCH=256]
+//   bench_ingest direct LOGFILE [DB] [INDICATORS=1000000] [BATCH=256] [CLEAN_CACHE=65536]
 //       Lines of LOGFILE (gen-fgt-logs.py output) are copied into MessageBatches of BATCH lines by
 //       this thread (what a receiver does after framing) and submitted; no network.
 //   bench_ingest tls LOGFILE-IGNORED DB INDICATORS PORT CERT KEY [READY_FILE]
@@ -135,6 +135,9 @@ void report(IngestPipeline& p, const Run& run, double feederCpu, const char* fee
   int64_t bytes = static_cast<int64_t>(std::filesystem::file_size(p.storePath()));
   std::string wal = p.storePath() + "-wal";
   if (std::filesystem::exists(wal)) bytes += static_cast<int64_t>(std::filesystem::file_size(wal));
+  std::printf("ingest: IoC clean-observable cache %llu hits, %llu misses\n",
+              static_cast<unsigned long long>(c.ioc_cache_hits),
+              static_cast<unsigned long long>(c.ioc_cache_misses));
   std::printf("ingest: database %.1f MB = %.0f bytes/log\n", bytes / 1e6, bytes / n);
 }
 
@@ -152,10 +155,11 @@ void loadFeed(IngestPipeline& p, size_t indicators) {
               static_cast<double>(r.memoryBytes) / r.indicators, r.errors.size());
 }
 
-IngestOptions makeOptions(const std::string& db) {
+IngestOptions makeOptions(const std::string& db, size_t cleanCache = 65536) {
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
   IngestOptions o;
   o.store.path = db;
+  o.ioc_clean_cache_entries = cleanCache;
   return o;
 }
 
@@ -164,9 +168,10 @@ int direct(int argc, char** argv) {
   std::string db = argc > 3 ? argv[3] : "/tmp/bench_ingest.db";
   size_t indicators = argc > 4 ? std::stoull(argv[4]) : 1000000;
   size_t batchLines = argc > 5 ? std::stoull(argv[5]) : 256;
+  size_t cleanCache = argc > 6 ? std::stoull(argv[6]) : 65536;
   std::string content = readFile(logFile);
   fabric::RealClock clock;
-  IngestPipeline p(makeOptions(db), clock);
+  IngestPipeline p(makeOptions(db, cleanCache), clock);
   loadFeed(p, indicators);
   LinkId link = p.openLink({.address = "127.0.0.1", .transport = Transport::kLocal});
 
@@ -282,7 +287,7 @@ int tls(int argc, char** argv) {
 int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr,
-                 "usage: bench_ingest direct LOGFILE [DB] [INDICATORS=1000000] [BATCH=256]\n"
+                 "usage: bench_ingest direct LOGFILE [DB] [INDICATORS=1000000] [BATCH=256] [CLEAN_CACHE=65536]\n"
                  "       bench_ingest tls - DB INDICATORS PORT CERT KEY [READY_FILE]\n");
     return 2;
   }
