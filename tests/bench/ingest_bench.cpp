@@ -214,6 +214,7 @@ int tls(int argc, char** argv) {
   loadFeed(p, indicators);
 
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  SSL_CTX_set_num_tickets(ctx, 0);  // nothing unread at the sender when it closes
   if (SSL_CTX_use_certificate_chain_file(ctx, argv[6]) != 1 ||
       SSL_CTX_use_PrivateKey_file(ctx, argv[7], SSL_FILETYPE_PEM) != 1) {
     ERR_print_errors_fp(stderr);
@@ -270,6 +271,7 @@ int tls(int argc, char** argv) {
     if (!decoder.feed(std::string_view(buf.data(), static_cast<size_t>(n)), onMsg, onErr)) break;
     if (!submit()) return 1;
   }
+  SSL_shutdown(ssl);  // answer the sender's close_notify
   decoder.finish(onMsg, onErr);
   submit();
   double feederCpu = threadCpu() - f0;
