@@ -135,6 +135,8 @@ struct IngestCounters {
   std::uint64_t refused_full = 0;
   std::uint64_t ioc_matched_logs = 0;   // logs with at least one IoC match
   std::uint64_t ioc_notifications = 0;  // notifications raised (live and rescan)
+  std::uint64_t lost = 0;               // submissions dropped by an internal error (never acked)
+  std::string last_error;               // the last such error, "" when none
   std::size_t queued_messages = 0;      // submitted, not yet parsed
   std::size_t queued_bytes = 0;
   std::size_t open_links = 0;
