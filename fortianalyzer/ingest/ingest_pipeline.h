@@ -187,7 +187,8 @@ class IngestPipeline {
   void setResumeListener(ResumeListener listener);
 
   LinkId openLink(SenderInfo sender);
-  // Messages already submitted on the link are still stored and reported; then the link is gone.
+  // Messages already submitted on the link are still stored and acked (with this LinkId); the link
+  // itself is forgotten at once (later submissions on it: kUnknownLink).
   void closeLink(LinkId link);
 
   // Queues the batch. `seq` is the link's own counter for this batch (the FortiGate link's `logs`
@@ -216,7 +217,8 @@ class IngestPipeline {
   ioc::FeedLoadReport loadFeed(const ioc::FeedSource& source, std::string_view text);
   bool removeFeed(std::string_view name);
   // Re-matches every stored log (read back from the store and re-parsed) against one feed (or all
-  // when empty); notifications are passed to the IocListener (flagged rescan) and returned.
+  // when empty); notifications are passed to the IocListener (flagged rescan; called on the
+  // caller's thread, after the rescan) and returned. Live matching waits while it runs.
   ioc::RescanReport rescan(std::string_view onlyFeed = {});
   // Runs fn with the engine locked (compromised hosts JSON, acknowledge, settings, feed list).
   // Matching of incoming logs waits meanwhile: keep it short.
