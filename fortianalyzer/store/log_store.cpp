@@ -13,12 +13,7 @@
 namespace fabric::faz {
 namespace {
 
-constexpr size_t kRecordOverhead = 256;  // struct + allocator overhead per queued log, roughly
-
-size_t queuedSize(const PendingLog& p) {
-  return p.log.raw.size() + p.fields_blob.size() + p.log.devid.size() + p.log.hostname.size() +
-         kRecordOverhead;
-}
+constexpr size_t kCoalesceRows = 1024;  // single append()s share a chunk up to this many rows
 
 std::string readMeta(SqliteDb& db, std::string_view key) {
   auto st = db.prepare("SELECT value FROM meta WHERE key=?1");
@@ -74,6 +69,13 @@ LogStore::LogStore(LogStoreOptions options, const Clock& clock)
   nextId_ = next;
   committedId_ = next - 1;
   batchWriter_ = std::make_unique<BatchWriter>(*db_);
+  if (options_.checkpoint_thread) {
+    checkpointDb_ = std::make_unique<SqliteDb>(options_.path, false, false);
+    // Reading the schema makes this connection see the WAL; before that a checkpoint is a no-op.
+    checkpointDb_->queryInt("SELECT count(*) FROM sqlite_master");
+    sqlite3_wal_hook(db_->handle(), &LogStore::walHook, this);  // replaces the autocheckpoint
+    checkpointer_ = std::thread([this] { checkpointLoop(); });
+  }
   lastRetention_ = clock_.monotonic();
   writer_ = std::thread([this] { writerLoop(); });
   writerId_ = writer_.get_id();
@@ -89,31 +91,75 @@ LogId LogStore::append(LogToStore log) {
 
 std::optional<LogId> LogStore::tryAppend(LogToStore log) { return enqueue(std::move(log), false); }
 
+bool LogStore::queueFull(size_t addBytes) const {
+  return queuedLogs_ > 0 && (queuedLogs_ >= options_.max_queued_logs ||
+                             queuedBytes_ + addBytes > options_.max_queued_bytes);
+}
+
 std::optional<LogId> LogStore::enqueue(LogToStore&& log, bool block) {
-  PendingLog p;
-  p.fields_blob = encodeFieldsForStore(log);
-  log.fields.clear();
-  log.fields.shrink_to_fit();
-  p.log = std::move(log);
-  size_t bytes = queuedSize(p);
+  // Encode outside the lock (the fields blob is the expensive part).
+  LogBatch one;
+  one.add(log);
+  size_t bytes = one.bytes();
 
   std::unique_lock lk(mutex_);
   if (block) refuseOnWriterThread("append");
-  auto full = [&] {
-    return !queue_.empty() && (queue_.size() >= options_.max_queued_logs ||
-                               queuedBytes_ + bytes > options_.max_queued_bytes);
-  };
-  if (!stopping_ && full()) {
+  if (!stopping_ && queueFull(bytes)) {
     if (!block) return std::nullopt;
-    spaceFree_.wait(lk, [&] { return stopping_ || !full(); });
+    spaceFree_.wait(lk, [&] { return stopping_ || !queueFull(bytes); });
   }
   if (stopping_) return std::nullopt;
-  p.id = nextId_++;
-  LogId id = p.id;
-  queuedBytes_ += bytes;
-  queue_.push_back(std::move(p));
-  if (queue_.size() == 1 || queue_.size() == options_.max_batch) workReady_.notify_one();
+  LogId id = nextId_++;
+  if (!queue_.empty() && queue_.back().logs.size() < kCoalesceRows) {
+    // The back chunk is still in the queue (the writer takes chunks under this lock), so its ids
+    // are consecutive with the new one.
+    LogBatch& tail = queue_.back().logs;
+    size_t before = tail.bytes();
+    const LogBatch::Row& r = one.rows().front();
+    tail.addRow(r.time_ns, r.received_ns, r.registered);
+    for (int c = 0; c < LogBatch::kColCount; ++c) {
+      auto col = static_cast<LogBatch::Col>(c);
+      tail.set(col, one.text(r, col));
+    }
+    queuedBytes_ += tail.bytes() - before;
+  } else {
+    queue_.push_back(PendingChunk{id, std::move(one)});
+    queuedBytes_ += bytes;
+  }
+  ++queuedLogs_;
+  if (queuedLogs_ == 1 || queuedLogs_ == options_.max_batch) workReady_.notify_one();
   return id;
+}
+
+std::optional<LogId> LogStore::appendBatch(LogBatch& logs, bool block) {
+  if (logs.empty()) return std::nullopt;
+  size_t bytes = logs.bytes();
+  std::unique_lock lk(mutex_);
+  if (block) refuseOnWriterThread("appendBatch");
+  if (!stopping_ && queueFull(bytes)) {
+    if (!block) return std::nullopt;
+    spaceFree_.wait(lk, [&] { return stopping_ || !queueFull(bytes); });
+  }
+  if (stopping_) return std::nullopt;
+  LogId first = nextId_;
+  nextId_ += static_cast<LogId>(logs.size());
+  size_t wasQueued = queuedLogs_;
+  queuedLogs_ += logs.size();
+  queuedBytes_ += bytes;
+  queue_.push_back(PendingChunk{first, std::move(logs)});
+  logs.clear();
+  if (wasQueued == 0 || (wasQueued < options_.max_batch && queuedLogs_ >= options_.max_batch)) {
+    workReady_.notify_one();
+  }
+  return first;
+}
+
+LogBatch LogStore::takeSpareBatch() {
+  std::lock_guard lk(mutex_);
+  if (spare_.empty()) return LogBatch();
+  LogBatch b = std::move(spare_.back());
+  spare_.pop_back();
+  return b;
 }
 
 LogId LogStore::lastAssignedId() const {
@@ -206,7 +252,7 @@ LogStoreStats LogStore::stats() const {
   LogStoreStats s = counters_;
   s.last_assigned_id = nextId_ - 1;
   s.committed_id = committedId_;
-  s.queued_logs = queue_.size();
+  s.queued_logs = queuedLogs_;
   s.queued_bytes = queuedBytes_;
   return s;
 }
@@ -221,6 +267,9 @@ void LogStore::close() {
   workReady_.notify_all();
   spaceFree_.notify_all();
   if (writer_.joinable()) writer_.join();
+  checkpointWanted_.notify_all();
+  if (checkpointer_.joinable()) checkpointer_.join();
+  checkpointDb_.reset();
   bool lost;
   {
     std::lock_guard lk(mutex_);
@@ -236,49 +285,67 @@ void LogStore::close() {
   db_.reset();
 }
 
-bool LogStore::takeBatch(std::vector<PendingLog>& batch,
+bool LogStore::takeBatch(std::vector<PendingChunk>& batch,
                          std::vector<std::function<void()>>& tasks) {
   std::unique_lock lk(mutex_);
   auto idle = std::chrono::milliseconds(retentionPending_ ? 0 : 1000);
   workReady_.wait_for(lk, idle, [&] { return !queue_.empty() || !tasks_.empty() || stopping_; });
-  if (!queue_.empty() && queue_.size() < options_.max_batch && !stopping_ && tasks_.empty() &&
-      flushThrough_ < queue_.front().id) {
+  if (!queue_.empty() && queuedLogs_ < options_.max_batch && !stopping_ && tasks_.empty() &&
+      flushThrough_ < queue_.front().first_id) {
     auto deadline = std::chrono::steady_clock::now() + options_.max_batch_delay;
     workReady_.wait_until(lk, deadline, [&] {
-      return queue_.size() >= options_.max_batch || stopping_ || !tasks_.empty() ||
-             flushThrough_ >= queue_.front().id;
+      return queuedLogs_ >= options_.max_batch || stopping_ || !tasks_.empty() ||
+             flushThrough_ >= queue_.front().first_id;
     });
   }
-  size_t n = std::min(queue_.size(), options_.max_batch);
-  batch.reserve(n);
-  for (size_t i = 0; i < n; ++i) {
-    queuedBytes_ -= queuedSize(queue_.front());
-    batch.push_back(std::move(queue_.front()));
+  // Whole chunks, up to max_batch logs (at least one chunk).
+  size_t taken = 0;
+  while (!queue_.empty() && (taken == 0 || taken + queue_.front().logs.size() <= options_.max_batch)) {
+    PendingChunk& c = queue_.front();
+    taken += c.logs.size();
+    queuedLogs_ -= c.logs.size();
+    queuedBytes_ -= c.logs.bytes();
+    batch.push_back(std::move(c));
     queue_.pop_front();
   }
   while (!tasks_.empty()) {
     tasks.push_back(std::move(tasks_.front()));
     tasks_.pop_front();
   }
-  if (n > 0) spaceFree_.notify_all();
+  if (taken > 0) spaceFree_.notify_all();
   return !(stopping_ && queue_.empty() && tasks_.empty());
 }
 
-void LogStore::commitBatch(std::vector<PendingLog>& batch) {
+void LogStore::commitBatch(std::vector<PendingChunk>& batch) {
   auto backoff = std::chrono::milliseconds(50);
   for (;;) {
     try {
       if (writeFailedAtStop_) break;
       batchWriter_->writeBatch(batch);
-      LogId last = batch.back().id;
+      LogId last = batch.back().lastId();
+      size_t logs = 0;
+      for (const auto& c : batch) logs += c.logs.size();
       CommitListener listener;
       {
         std::lock_guard lk(mutex_);
         committedId_ = last;
         counters_.batches_committed += 1;
-        counters_.logs_committed += static_cast<int64_t>(batch.size());
+        counters_.logs_committed += static_cast<int64_t>(logs);
         counters_.writer_cpu_ns = threadCpuNs();
         listener = listener_;
+      }
+      int frames = 0;
+      {
+        std::lock_guard lk(mutex_);
+        frames = walFrames_;
+      }
+      if (options_.checkpoint_thread && frames >= options_.wal_cap_frames) {
+        // The checkpointer fell behind: copy and restart the WAL here, so it stops growing.
+        int log = 0, done = 0;
+        sqlite3_wal_checkpoint_v2(db_->handle(), "main", SQLITE_CHECKPOINT_RESTART, &log, &done);
+        std::lock_guard lk(mutex_);
+        counters_.writer_checkpoints += 1;
+        counters_.writer_cpu_ns = threadCpuNs();
       }
       committed_.notify_all();
       if (listener) listener(last);
@@ -297,6 +364,15 @@ void LogStore::commitBatch(std::vector<PendingLog>& batch) {
       // or a busy database is usually temporary.
       workReady_.wait_for(lk, backoff, [&] { return stopping_; });
       backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+    }
+  }
+  // Keep a few buffers for the next appendBatch() callers.
+  {
+    std::lock_guard lk(mutex_);
+    for (auto& c : batch) {
+      if (spare_.size() >= 4 || c.logs.bytes() < (size_t{64} << 10)) break;
+      c.logs.clear();
+      spare_.push_back(std::move(c.logs));
     }
   }
   batch.clear();
@@ -318,8 +394,42 @@ void LogStore::maybeRunRetention() {
   if (!retentionPending_) lastRetention_ = now;
 }
 
+int LogStore::walHook(void* self, sqlite3*, const char*, int frames) {
+  auto* store = static_cast<LogStore*>(self);
+  {
+    std::lock_guard lk(store->mutex_);
+    store->walFrames_ = frames;
+    if (frames >= store->options_.checkpoint_frames) store->checkpointDue_ = true;
+  }
+  if (frames >= store->options_.checkpoint_frames) store->checkpointWanted_.notify_one();
+  return SQLITE_OK;
+}
+
+void LogStore::checkpointLoop() {
+  for (;;) {
+    {
+      std::unique_lock lk(mutex_);
+      checkpointWanted_.wait(lk, [&] { return checkpointDue_ || closed_; });
+      if (closed_ && !checkpointDue_) return;
+      checkpointDue_ = false;
+    }
+    // PASSIVE: copies what no reader still needs, never blocks the writer or readers. The WAL
+    // restarts from its beginning at the writer's next transaction once everything is copied.
+    int log = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(checkpointDb_->handle(), "main", SQLITE_CHECKPOINT_PASSIVE,
+                                       &log, &done);
+    std::lock_guard lk(mutex_);
+    counters_.checkpoints += 1;
+    counters_.checkpoint_cpu_ns = threadCpuNs();
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+      counters_.last_error = std::string("checkpoint: ") + sqlite3_errstr(rc);
+    }
+    if (closed_) return;
+  }
+}
+
 void LogStore::writerLoop() {
-  std::vector<PendingLog> batch;
+  std::vector<PendingChunk> batch;
   std::vector<std::function<void()>> tasks;
   bool more = true;
   while (more) {

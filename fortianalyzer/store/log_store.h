@@ -44,6 +44,14 @@ struct LogStoreOptions {
   size_t max_queued_logs = 200000;                  // backpressure thresholds
   size_t max_queued_bytes = size_t{256} << 20;
   RetentionPolicy retention;                        // applied every retention.interval
+  // WAL checkpoints (copying committed pages from the WAL into the database file, with its
+  // fsyncs) run on their own thread and connection, so the writer thread only appends to the WAL.
+  // A checkpoint starts once the WAL holds checkpoint_frames pages; if the WAL still reaches
+  // wal_cap_frames (the writer outran the checkpointer), the writer checkpoints itself, blocking,
+  // which restarts the WAL. false: SQLite's own autocheckpoint on the writer thread.
+  bool checkpoint_thread = true;
+  int checkpoint_frames = 4000;   // 8 KiB pages: ~32 MB
+  int wal_cap_frames = 65536;     // ~512 MB
 };
 
 struct LogStoreStats {
@@ -55,6 +63,9 @@ struct LogStoreStats {
   int64_t logs_committed = 0;       // by this process since open
   int64_t write_failures = 0;       // batches that failed and were retried
   int64_t writer_cpu_ns = 0;        // CPU time of the writer thread so far (benchmarks)
+  int64_t checkpoint_cpu_ns = 0;    // CPU time of the checkpoint thread so far
+  int64_t checkpoints = 0;          // checkpoints run by the checkpoint thread
+  int64_t writer_checkpoints = 0;   // checkpoints the writer had to run (WAL at its cap)
   std::string last_error;           // last write failure, "" when none
   bool recovered_from_crash = false;  // the previous run did not close the store cleanly
 };
@@ -76,6 +87,14 @@ class LogStore {
   LogId append(LogToStore log);
   // Same, but returns nullopt instead of blocking when the queue is full (or the store is closed).
   std::optional<LogId> tryAppend(LogToStore log);
+  // Appends every log of `logs` (ids first, first+1, … in row order) and returns the first id;
+  // blocks while the queue is full when `block`, else returns nullopt (nothing taken, `logs` left
+  // intact). nullopt also when closed or `logs` is empty. Rows must carry their fields blob already
+  // (LogBatch::add() encodes it; an empty blob means "scan the raw line", see raw_fields.h).
+  std::optional<LogId> appendBatch(LogBatch& logs, bool block);
+  // An empty LogBatch that keeps the capacity of a committed one (fresh multi-megabyte buffers
+  // cost page faults on every chunk), or a new one when none is spare.
+  LogBatch takeSpareBatch();
 
   LogId lastAssignedId() const;
   // Every log with id <= committedId() is committed.
@@ -99,6 +118,8 @@ class LogStore {
   std::vector<DeviceRecord> listDevices();
 
   LogStoreStats stats() const;
+  // true on the writer thread (inside the commit listener).
+  bool onWriterThread() const { return std::this_thread::get_id() == writerId_; }
   const std::string& path() const { return options_.path; }
 
   // Commits everything queued, stops the writer, marks the database cleanly closed. Idempotent.
@@ -106,11 +127,14 @@ class LogStore {
 
  private:
   std::optional<LogId> enqueue(LogToStore&& log, bool block);
+  bool queueFull(size_t addBytes) const;
   void writerLoop();
   void refuseOnWriterThread(const char* what) const;
-  bool takeBatch(std::vector<PendingLog>& batch, std::vector<std::function<void()>>& tasks);
-  void commitBatch(std::vector<PendingLog>& batch);
+  bool takeBatch(std::vector<PendingChunk>& batch, std::vector<std::function<void()>>& tasks);
+  void commitBatch(std::vector<PendingChunk>& batch);
   void maybeRunRetention();
+  void checkpointLoop();
+  static int walHook(void* self, sqlite3* db, const char* name, int frames);
   template <typename Fn>
   auto runOnWriter(Fn fn) -> decltype(fn());
 
@@ -123,9 +147,11 @@ class LogStore {
   std::condition_variable workReady_;   // writer waits: logs, tasks, flush, stop
   std::condition_variable spaceFree_;   // appenders wait: queue has room
   std::condition_variable committed_;   // waitCommitted waits
-  std::deque<PendingLog> queue_;
+  std::deque<PendingChunk> queue_;  // the back chunk also collects single append()s
+  size_t queuedLogs_ = 0;
   size_t queuedBytes_ = 0;
   std::deque<std::function<void()>> tasks_;
+  std::vector<LogBatch> spare_;  // committed chunks' buffers, for takeSpareBatch()
   LogId nextId_ = 1;
   LogId committedId_ = 0;
   LogId flushThrough_ = 0;
@@ -137,7 +163,12 @@ class LogStore {
   bool retentionPending_ = false;                         // writer thread only
   bool writeFailedAtStop_ = false;                        // writer thread only
   std::thread writer_;
-  std::thread::id writerId_;  // set once in the constructor; writer_ itself changes on join
+  std::thread::id writerId_;
+  std::unique_ptr<SqliteDb> checkpointDb_;  // the checkpoint thread's connection
+  std::thread checkpointer_;
+  std::condition_variable checkpointWanted_;
+  int walFrames_ = 0;         // pages in the WAL after the last commit (guarded by mutex_)
+  bool checkpointDue_ = false;  // set once in the constructor; writer_ itself changes on join
 };
 
 }  // namespace fabric::faz

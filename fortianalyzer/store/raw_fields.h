@@ -30,4 +30,6 @@ std::optional<std::string> findRawField(std::string_view raw, std::string_view k
 bool rawYieldsFields(std::string_view raw,
                      const std::vector<std::pair<std::string, std::string>>& fields);
 
+// (raw_scan.h has the same check as an inline template for callers with their own field type.)
+
 }  // namespace fabric::faz
