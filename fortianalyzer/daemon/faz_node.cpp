@@ -318,6 +318,8 @@ json FazNode::devicesJson() {
     if (!j.contains("devname") || j["devname"] == "") j["devname"] = link.state.hostname;
     if (!j.contains("ip") || j["ip"] == "") j["ip"] = link.state.peer_address;
   }
+  // The analyzer's own event log lines carry its serial; it is not one of its log devices.
+  devices.erase(options_.serial);
   json out = json::array();
   for (auto& [id, j] : devices) out.push_back(std::move(j));
   return out;
