@@ -39,7 +39,8 @@ const std::string* columnValue(const LogToStore& log, std::string_view key) {
 }
 
 struct DeviceSeen {
-  const LogToStore* last = nullptr;
+  const LogBatch* batch = nullptr;
+  const LogBatch::Row* last = nullptr;
   int64_t first_ns = 0;
   int64_t last_ns = 0;
   int64_t count = 0;
@@ -78,52 +79,60 @@ BatchWriter::BatchWriter(SqliteDb& db)
           "log_count=log_count+excluded.log_count")),
       setNextId_(db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('next_id', ?1)")) {}
 
-void BatchWriter::writeBatch(const std::vector<PendingLog>& batch) {
-  if (batch.empty()) return;
+void BatchWriter::writeBatch(const std::vector<PendingChunk>& chunks) {
+  if (chunks.empty()) return;
   std::unordered_map<std::string_view, DeviceSeen> devices;
   db_.exec("BEGIN IMMEDIATE");
   try {
-    for (const PendingLog& p : batch) {
-      const LogToStore& l = p.log;
-      Statement& st = insertLog_;
-      st.bindInt(1, p.id);
-      st.bindInt(2, l.time_ns);
-      st.bindInt(3, l.received_ns);
-      st.bindText(4, l.devid, true);
-      st.bindText(5, l.devname, true);
-      st.bindText(6, l.logid, true);
-      st.bindText(7, l.type, true);
-      st.bindText(8, l.subtype, true);
-      st.bindText(9, l.level, true);
-      st.bindText(10, l.srcip, true);
-      st.bindText(11, l.dstip, true);
-      st.bindText(12, l.endpoint_uid, true);
-      st.bindText(13, l.hostname, true);
-      st.bindText(14, l.flow_id, true);
-      st.bindText(15, l.source_addr, true);
-      st.bindInt(16, l.registered_device ? 1 : 0);
-      if (p.fields_blob.empty()) {
-        st.bindNull(17);
-      } else {
-        st.bindBlob(17, p.fields_blob);
+    Statement& st = insertLog_;
+    LogId lastId = 0;
+    for (const PendingChunk& chunk : chunks) {
+      const LogBatch& b = chunk.logs;
+      LogId id = chunk.first_id;
+      for (const LogBatch::Row& r : b.rows()) {
+        st.bindInt(1, id++);
+        st.bindInt(2, r.time_ns);
+        st.bindInt(3, r.received_ns);
+        st.bindText(4, b.text(r, LogBatch::kDevid), true);
+        st.bindText(5, b.text(r, LogBatch::kDevname), true);
+        st.bindText(6, b.text(r, LogBatch::kLogid), true);
+        st.bindText(7, b.text(r, LogBatch::kType), true);
+        st.bindText(8, b.text(r, LogBatch::kSubtype), true);
+        st.bindText(9, b.text(r, LogBatch::kLevel), true);
+        st.bindText(10, b.text(r, LogBatch::kSrcip), true);
+        st.bindText(11, b.text(r, LogBatch::kDstip), true);
+        st.bindText(12, b.text(r, LogBatch::kEndpointUid), true);
+        st.bindText(13, b.text(r, LogBatch::kHostname), true);
+        st.bindText(14, b.text(r, LogBatch::kFlowId), true);
+        st.bindText(15, b.text(r, LogBatch::kSourceAddr), true);
+        st.bindInt(16, r.registered ? 1 : 0);
+        std::string_view blob = b.text(r, LogBatch::kFieldsBlob);
+        if (blob.empty()) {
+          st.bindNull(17);
+        } else {
+          st.bindBlob(17, blob);
+        }
+        st.bindText(18, b.text(r, LogBatch::kRaw));
+        st.step();
+        st.reset();
+        std::string_view devid = b.text(r, LogBatch::kDevid);
+        if (!devid.empty()) {
+          DeviceSeen& d = devices[devid];
+          if (d.count == 0) d.first_ns = r.received_ns;
+          d.first_ns = std::min(d.first_ns, r.received_ns);
+          d.last_ns = std::max(d.last_ns, r.received_ns);
+          d.batch = &b;
+          d.last = &r;
+          d.registered = d.registered || r.registered;
+          ++d.count;
+        }
       }
-      st.bindText(18, l.raw);
-      st.step();
-      st.reset();
-      if (!l.devid.empty()) {
-        DeviceSeen& d = devices[l.devid];
-        if (d.count == 0) d.first_ns = l.received_ns;
-        d.first_ns = std::min(d.first_ns, l.received_ns);
-        d.last_ns = std::max(d.last_ns, l.received_ns);
-        d.last = &l;
-        d.registered = d.registered || l.registered_device;
-        ++d.count;
-      }
+      lastId = id - 1;
     }
     for (const auto& [devid, d] : devices) {
       upsertDevice_.bindText(1, devid);
-      upsertDevice_.bindText(2, d.last->devname, true);
-      upsertDevice_.bindText(3, d.last->source_addr, true);
+      upsertDevice_.bindText(2, d.batch->text(*d.last, LogBatch::kDevname), true);
+      upsertDevice_.bindText(3, d.batch->text(*d.last, LogBatch::kSourceAddr), true);
       upsertDevice_.bindInt(4, d.registered ? 1 : 0);
       upsertDevice_.bindInt(5, d.first_ns);
       upsertDevice_.bindInt(6, d.last_ns);
@@ -131,7 +140,7 @@ void BatchWriter::writeBatch(const std::vector<PendingLog>& batch) {
       upsertDevice_.step();
       upsertDevice_.reset();
     }
-    setNextId_.bindInt(1, batch.back().id + 1);
+    setNextId_.bindInt(1, lastId + 1);
     setNextId_.step();
     setNextId_.reset();
     db_.exec("COMMIT");

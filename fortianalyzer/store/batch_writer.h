@@ -6,17 +6,18 @@
 #include <string>
 #include <vector>
 
+#include "fortianalyzer/store/log_batch.h"
 #include "fortianalyzer/store/log_record.h"
 #include "fortianalyzer/store/sqlite_db.h"
 
 namespace fabric::faz {
 
-// A log waiting in the store's queue: its assigned id and its encoded fields blob (encoded on the
-// appending thread, so the writer thread only binds and steps).
-struct PendingLog {
-  LogId id = 0;
-  LogToStore log;
-  std::string fields_blob;
+// Logs waiting in the store's queue: consecutive ids first_id, first_id+1, … (fields blobs already
+// encoded on the appending thread, so the writer thread only binds and steps).
+struct PendingChunk {
+  LogId first_id = 0;
+  LogBatch logs;
+  LogId lastId() const { return first_id + static_cast<LogId>(logs.size()) - 1; }
 };
 
 // The fields blob for a record: empty when scanning the raw line yields exactly the record's fields
@@ -27,7 +28,8 @@ class BatchWriter {
  public:
   explicit BatchWriter(SqliteDb& db);
   // All or nothing: on error the transaction is rolled back and SqliteError thrown.
-  void writeBatch(const std::vector<PendingLog>& batch);
+  // `chunks` hold consecutive ids in increasing order.
+  void writeBatch(const std::vector<PendingChunk>& chunks);
 
  private:
   SqliteDb& db_;

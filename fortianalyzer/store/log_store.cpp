@@ -13,12 +13,7 @@
 namespace fabric::faz {
 namespace {
 
-constexpr size_t kRecordOverhead = 256;  // struct + allocator overhead per queued log, roughly
-
-size_t queuedSize(const PendingLog& p) {
-  return p.log.raw.size() + p.fields_blob.size() + p.log.devid.size() + p.log.hostname.size() +
-         kRecordOverhead;
-}
+constexpr size_t kCoalesceRows = 1024;  // single append()s share a chunk up to this many rows
 
 std::string readMeta(SqliteDb& db, std::string_view key) {
   auto st = db.prepare("SELECT value FROM meta WHERE key=?1");
@@ -89,31 +84,67 @@ LogId LogStore::append(LogToStore log) {
 
 std::optional<LogId> LogStore::tryAppend(LogToStore log) { return enqueue(std::move(log), false); }
 
+bool LogStore::queueFull(size_t addBytes) const {
+  return queuedLogs_ > 0 && (queuedLogs_ >= options_.max_queued_logs ||
+                             queuedBytes_ + addBytes > options_.max_queued_bytes);
+}
+
 std::optional<LogId> LogStore::enqueue(LogToStore&& log, bool block) {
-  PendingLog p;
-  p.fields_blob = encodeFieldsForStore(log);
-  log.fields.clear();
-  log.fields.shrink_to_fit();
-  p.log = std::move(log);
-  size_t bytes = queuedSize(p);
+  // Encode outside the lock (the fields blob is the expensive part).
+  LogBatch one;
+  one.add(log);
+  size_t bytes = one.bytes();
 
   std::unique_lock lk(mutex_);
   if (block) refuseOnWriterThread("append");
-  auto full = [&] {
-    return !queue_.empty() && (queue_.size() >= options_.max_queued_logs ||
-                               queuedBytes_ + bytes > options_.max_queued_bytes);
-  };
-  if (!stopping_ && full()) {
+  if (!stopping_ && queueFull(bytes)) {
     if (!block) return std::nullopt;
-    spaceFree_.wait(lk, [&] { return stopping_ || !full(); });
+    spaceFree_.wait(lk, [&] { return stopping_ || !queueFull(bytes); });
   }
   if (stopping_) return std::nullopt;
-  p.id = nextId_++;
-  LogId id = p.id;
-  queuedBytes_ += bytes;
-  queue_.push_back(std::move(p));
-  if (queue_.size() == 1 || queue_.size() == options_.max_batch) workReady_.notify_one();
+  LogId id = nextId_++;
+  if (!queue_.empty() && queue_.back().logs.size() < kCoalesceRows) {
+    // The back chunk is still in the queue (the writer takes chunks under this lock), so its ids
+    // are consecutive with the new one.
+    LogBatch& tail = queue_.back().logs;
+    size_t before = tail.bytes();
+    const LogBatch::Row& r = one.rows().front();
+    tail.addRow(r.time_ns, r.received_ns, r.registered);
+    for (int c = 0; c < LogBatch::kColCount; ++c) {
+      auto col = static_cast<LogBatch::Col>(c);
+      tail.set(col, one.text(r, col));
+    }
+    queuedBytes_ += tail.bytes() - before;
+  } else {
+    queue_.push_back(PendingChunk{id, std::move(one)});
+    queuedBytes_ += bytes;
+  }
+  ++queuedLogs_;
+  if (queuedLogs_ == 1 || queuedLogs_ == options_.max_batch) workReady_.notify_one();
   return id;
+}
+
+std::optional<LogId> LogStore::appendBatch(LogBatch& logs, bool block) {
+  if (logs.empty()) return std::nullopt;
+  size_t bytes = logs.bytes();
+  std::unique_lock lk(mutex_);
+  if (block) refuseOnWriterThread("appendBatch");
+  if (!stopping_ && queueFull(bytes)) {
+    if (!block) return std::nullopt;
+    spaceFree_.wait(lk, [&] { return stopping_ || !queueFull(bytes); });
+  }
+  if (stopping_) return std::nullopt;
+  LogId first = nextId_;
+  nextId_ += static_cast<LogId>(logs.size());
+  size_t wasQueued = queuedLogs_;
+  queuedLogs_ += logs.size();
+  queuedBytes_ += bytes;
+  queue_.push_back(PendingChunk{first, std::move(logs)});
+  logs.clear();
+  if (wasQueued == 0 || (wasQueued < options_.max_batch && queuedLogs_ >= options_.max_batch)) {
+    workReady_.notify_one();
+  }
+  return first;
 }
 
 LogId LogStore::lastAssignedId() const {
@@ -206,7 +237,7 @@ LogStoreStats LogStore::stats() const {
   LogStoreStats s = counters_;
   s.last_assigned_id = nextId_ - 1;
   s.committed_id = committedId_;
-  s.queued_logs = queue_.size();
+  s.queued_logs = queuedLogs_;
   s.queued_bytes = queuedBytes_;
   return s;
 }
@@ -236,47 +267,52 @@ void LogStore::close() {
   db_.reset();
 }
 
-bool LogStore::takeBatch(std::vector<PendingLog>& batch,
+bool LogStore::takeBatch(std::vector<PendingChunk>& batch,
                          std::vector<std::function<void()>>& tasks) {
   std::unique_lock lk(mutex_);
   auto idle = std::chrono::milliseconds(retentionPending_ ? 0 : 1000);
   workReady_.wait_for(lk, idle, [&] { return !queue_.empty() || !tasks_.empty() || stopping_; });
-  if (!queue_.empty() && queue_.size() < options_.max_batch && !stopping_ && tasks_.empty() &&
-      flushThrough_ < queue_.front().id) {
+  if (!queue_.empty() && queuedLogs_ < options_.max_batch && !stopping_ && tasks_.empty() &&
+      flushThrough_ < queue_.front().first_id) {
     auto deadline = std::chrono::steady_clock::now() + options_.max_batch_delay;
     workReady_.wait_until(lk, deadline, [&] {
-      return queue_.size() >= options_.max_batch || stopping_ || !tasks_.empty() ||
-             flushThrough_ >= queue_.front().id;
+      return queuedLogs_ >= options_.max_batch || stopping_ || !tasks_.empty() ||
+             flushThrough_ >= queue_.front().first_id;
     });
   }
-  size_t n = std::min(queue_.size(), options_.max_batch);
-  batch.reserve(n);
-  for (size_t i = 0; i < n; ++i) {
-    queuedBytes_ -= queuedSize(queue_.front());
-    batch.push_back(std::move(queue_.front()));
+  // Whole chunks, up to max_batch logs (at least one chunk).
+  size_t taken = 0;
+  while (!queue_.empty() && (taken == 0 || taken + queue_.front().logs.size() <= options_.max_batch)) {
+    PendingChunk& c = queue_.front();
+    taken += c.logs.size();
+    queuedLogs_ -= c.logs.size();
+    queuedBytes_ -= c.logs.bytes();
+    batch.push_back(std::move(c));
     queue_.pop_front();
   }
   while (!tasks_.empty()) {
     tasks.push_back(std::move(tasks_.front()));
     tasks_.pop_front();
   }
-  if (n > 0) spaceFree_.notify_all();
+  if (taken > 0) spaceFree_.notify_all();
   return !(stopping_ && queue_.empty() && tasks_.empty());
 }
 
-void LogStore::commitBatch(std::vector<PendingLog>& batch) {
+void LogStore::commitBatch(std::vector<PendingChunk>& batch) {
   auto backoff = std::chrono::milliseconds(50);
   for (;;) {
     try {
       if (writeFailedAtStop_) break;
       batchWriter_->writeBatch(batch);
-      LogId last = batch.back().id;
+      LogId last = batch.back().lastId();
+      size_t logs = 0;
+      for (const auto& c : batch) logs += c.logs.size();
       CommitListener listener;
       {
         std::lock_guard lk(mutex_);
         committedId_ = last;
         counters_.batches_committed += 1;
-        counters_.logs_committed += static_cast<int64_t>(batch.size());
+        counters_.logs_committed += static_cast<int64_t>(logs);
         counters_.writer_cpu_ns = threadCpuNs();
         listener = listener_;
       }
@@ -319,7 +355,7 @@ void LogStore::maybeRunRetention() {
 }
 
 void LogStore::writerLoop() {
-  std::vector<PendingLog> batch;
+  std::vector<PendingChunk> batch;
   std::vector<std::function<void()>> tasks;
   bool more = true;
   while (more) {

@@ -76,6 +76,11 @@ class LogStore {
   LogId append(LogToStore log);
   // Same, but returns nullopt instead of blocking when the queue is full (or the store is closed).
   std::optional<LogId> tryAppend(LogToStore log);
+  // Appends every log of `logs` (ids first, first+1, … in row order) and returns the first id;
+  // blocks while the queue is full when `block`, else returns nullopt (nothing taken, `logs` left
+  // intact). nullopt also when closed or `logs` is empty. Rows must carry their fields blob already
+  // (LogBatch::add() encodes it; an empty blob means "scan the raw line", see raw_fields.h).
+  std::optional<LogId> appendBatch(LogBatch& logs, bool block);
 
   LogId lastAssignedId() const;
   // Every log with id <= committedId() is committed.
@@ -99,6 +104,8 @@ class LogStore {
   std::vector<DeviceRecord> listDevices();
 
   LogStoreStats stats() const;
+  // true on the writer thread (inside the commit listener).
+  bool onWriterThread() const { return std::this_thread::get_id() == writerId_; }
   const std::string& path() const { return options_.path; }
 
   // Commits everything queued, stops the writer, marks the database cleanly closed. Idempotent.
@@ -106,10 +113,11 @@ class LogStore {
 
  private:
   std::optional<LogId> enqueue(LogToStore&& log, bool block);
+  bool queueFull(size_t addBytes) const;
   void writerLoop();
   void refuseOnWriterThread(const char* what) const;
-  bool takeBatch(std::vector<PendingLog>& batch, std::vector<std::function<void()>>& tasks);
-  void commitBatch(std::vector<PendingLog>& batch);
+  bool takeBatch(std::vector<PendingChunk>& batch, std::vector<std::function<void()>>& tasks);
+  void commitBatch(std::vector<PendingChunk>& batch);
   void maybeRunRetention();
   template <typename Fn>
   auto runOnWriter(Fn fn) -> decltype(fn());
@@ -123,7 +131,8 @@ class LogStore {
   std::condition_variable workReady_;   // writer waits: logs, tasks, flush, stop
   std::condition_variable spaceFree_;   // appenders wait: queue has room
   std::condition_variable committed_;   // waitCommitted waits
-  std::deque<PendingLog> queue_;
+  std::deque<PendingChunk> queue_;  // the back chunk also collects single append()s
+  size_t queuedLogs_ = 0;
   size_t queuedBytes_ = 0;
   std::deque<std::function<void()>> tasks_;
   LogId nextId_ = 1;

@@ -77,4 +77,19 @@ bool rawYieldsFields(std::string_view raw,
   return same && next == fields.size();
 }
 
+bool rawYieldsPairs(std::string_view raw, size_t count,
+                    const std::function<bool(size_t, std::string_view, std::string_view)>& same) {
+  size_t next = 0;
+  bool ok = true;
+  scan(raw, [&](std::string_view k, std::string_view v) {
+    if (next >= count || !same(next, k, v)) {
+      ok = false;
+      return false;
+    }
+    ++next;
+    return true;
+  });
+  return ok && next == count;
+}
+
 }  // namespace fabric::faz

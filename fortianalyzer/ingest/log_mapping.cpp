@@ -1,0 +1,104 @@
+#include "fortianalyzer/ingest/log_mapping.h"
+
+#include <chrono>
+#include <utility>
+
+#include "fortianalyzer/store/batch_writer.h"
+#include "fortianalyzer/store/raw_fields.h"
+
+namespace fabric::faz {
+
+std::string_view endpointAddress(const logfmt::LogRecord& record) {
+  std::string_view ip = record.srcip();
+  if (ip.empty() && record.isFortiClient()) ip = record.get("deviceip");
+  return ip;
+}
+
+std::string_view trimLineEnd(std::string_view message) {
+  while (!message.empty() && (message.back() == '\n' || message.back() == '\r')) {
+    message.remove_suffix(1);
+  }
+  return message;
+}
+
+namespace {
+
+// The rare path (CSV, CEF, escapes the raw scanner reads differently, RFC 5424 structured data):
+// encode the parser's pairs, leaving out those a column holds, as LogStore::append() does.
+void encodeBlob(const logfmt::LogRecord& record, const LogBatch& out, const LogBatch::Row& row,
+                std::string& blob) {
+  LogToStore tmp;
+  tmp.raw = std::string(record.raw);
+  tmp.devid = std::string(out.text(row, LogBatch::kDevid));
+  tmp.devname = std::string(out.text(row, LogBatch::kDevname));
+  tmp.logid = std::string(out.text(row, LogBatch::kLogid));
+  tmp.type = std::string(out.text(row, LogBatch::kType));
+  tmp.subtype = std::string(out.text(row, LogBatch::kSubtype));
+  tmp.level = std::string(out.text(row, LogBatch::kLevel));
+  tmp.srcip = std::string(out.text(row, LogBatch::kSrcip));
+  tmp.dstip = std::string(out.text(row, LogBatch::kDstip));
+  tmp.hostname = std::string(out.text(row, LogBatch::kHostname));
+  tmp.flow_id = std::string(out.text(row, LogBatch::kFlowId));
+  tmp.fields.reserve(record.fields.size());
+  for (const logfmt::Field& f : record.fields.all()) {
+    tmp.fields.emplace_back(std::string(f.key), std::string(f.value));
+  }
+  blob = encodeFieldsForStore(tmp);
+}
+
+}  // namespace
+
+void addParsedRow(const logfmt::LogRecord& record, const RowOrigin& origin, LogBatch& out,
+                  std::string& scratch) {
+  out.addRow(record.time_ns, origin.received_ns, origin.registered_device);
+  std::string_view logid = record.logid();
+  if (logid.empty()) logid = record.fctId();
+  out.set(LogBatch::kDevid, record.devid());
+  out.set(LogBatch::kDevname, record.devname());
+  out.set(LogBatch::kLogid, logid);
+  out.set(LogBatch::kType, record.type());
+  out.set(LogBatch::kSubtype, record.subtype());
+  out.set(LogBatch::kLevel, record.level());
+  out.set(LogBatch::kSrcip, endpointAddress(record));
+  out.set(LogBatch::kDstip, record.dstip());
+  out.set(LogBatch::kEndpointUid, record.endpointUid());
+  out.set(LogBatch::kHostname, record.slot(logfmt::Slot::kHostname));
+  out.set(LogBatch::kFlowId, record.get("flowid"));
+  out.set(LogBatch::kSourceAddr, origin.source_addr);
+  out.set(LogBatch::kRaw, record.raw);
+
+  const auto& fields = record.fields.all();
+  bool fromRaw = record.format == logfmt::BodyFormat::kKeyValue &&
+                 rawYieldsPairs(record.raw, fields.size(),
+                                [&](size_t i, std::string_view k, std::string_view v) {
+                                  return fields[i].key == k && fields[i].value == v;
+                                });
+  if (fromRaw) {
+    out.set(LogBatch::kFieldsBlob, {});
+    return;
+  }
+  encodeBlob(record, out, out.rows().back(), scratch);
+  out.set(LogBatch::kFieldsBlob, scratch);
+}
+
+void addMalformedRow(std::string_view raw, const RowOrigin& origin, LogBatch& out) {
+  out.addRow(origin.received_ns, origin.received_ns, false);
+  for (int c = 0; c < LogBatch::kColCount; ++c) out.set(static_cast<LogBatch::Col>(c), {});
+  out.set(LogBatch::kSourceAddr, origin.source_addr);
+  out.set(LogBatch::kRaw, raw);
+}
+
+void fillObservables(const logfmt::LogRecord& record, std::vector<logfmt::Observable>& obs,
+                     ioc::LogObservables& out) {
+  out.logId = 0;
+  out.endpointUid = std::string(record.endpointUid());
+  out.endpointIp = std::string(endpointAddress(record));
+  out.hostname = std::string(record.isFortiClient() ? record.slot(logfmt::Slot::kHostname)
+                                                    : record.get("srcname"));
+  out.time = std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::nanoseconds(record.time_ns)));
+  out.observables = obs;
+}
+
+}  // namespace fabric::faz

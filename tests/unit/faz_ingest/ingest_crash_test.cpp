@@ -1,0 +1,121 @@
+// kill -9 of a process running the pipeline: every line whose seq was acked is in the store.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include <charconv>
+#include <set>
+
+#include "common/base/clock.h"
+#include "fortianalyzer/ingest/ingest_pipeline.h"
+#include "fortianalyzer/store/sqlite_db.h"
+#include "ingest_test_support.h"
+
+using namespace fabric::faz;
+using fabric::faz::test::fgtLine;
+using fabric::faz::test::TempDir;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr int kLinesPerSeq = 50;
+
+// Child: submits batches without pause on one FortiGate link; every ack is written to the pipe
+// from the commit listener, as the daemon would send logs-ack. Never returns.
+[[noreturn]] void childIngest(const std::string& path, int fd) {
+  fabric::RealClock clock;
+  IngestOptions o;
+  o.store.path = path;
+  o.store.max_batch = 512;
+  o.store.max_batch_delay = 2ms;
+  o.max_queued_messages = 5000;
+  IngestPipeline p(o, clock);
+  p.setCommitListener([fd](LinkId, uint64_t seq) {
+    if (write(fd, &seq, sizeof seq) != sizeof seq) _exit(4);
+  });
+  LinkId link = p.openLink({.address = "127.0.6.1", .transport = Transport::kFortiGateLink,
+                            .registered_device = true});
+  for (uint64_t seq = 1;; ++seq) {
+    MessageBatch batch;
+    for (int k = 0; k < kLinesPerSeq; ++k) {
+      batch.add(fgtLine(static_cast<int>(seq * 1000 + k)));
+    }
+    if (p.submit(link, batch, seq, 60s) != SubmitResult::kAccepted) _exit(3);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("kill -9 while ingesting loses no acked line") {
+  TempDir dir;
+  std::string path = dir.file("logs.db");
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    close(fds[0]);
+    childIngest(path, fds[1]);
+  }
+  close(fds[1]);
+  struct Reaper {
+    pid_t pid;
+    ~Reaper() {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  } reaper{pid};
+  uint64_t acked = 0;
+  for (int reports = 0; reports < 40; ++reports) {
+    uint64_t seq = 0;
+    REQUIRE(read(fds[0], &seq, sizeof seq) == static_cast<ssize_t>(sizeof seq));
+    CHECK(seq == acked + 1);  // in order, none skipped
+    acked = seq;
+  }
+  REQUIRE(kill(pid, SIGKILL) == 0);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFSIGNALED(status));
+  // Acks written after our last read but before the kill count too.
+  uint64_t seq = 0;
+  while (read(fds[0], &seq, sizeof seq) == static_cast<ssize_t>(sizeof seq)) acked = seq;
+  close(fds[0]);
+  REQUIRE(acked >= 40);
+
+  std::set<int64_t> sessions;
+  {
+    SqliteDb db(path, true, false);
+    auto check = db.prepare("PRAGMA integrity_check");
+    REQUIRE(check.step());
+    CHECK(check.columnText(0) == "ok");
+    auto st = db.prepare("SELECT raw FROM logs");
+    while (st.step()) {
+      std::string_view raw = st.columnText(0);
+      auto at = raw.find(" sessionid=");
+      REQUIRE(at != std::string_view::npos);
+      int64_t v = 0;
+      std::from_chars(raw.data() + at + 11, raw.data() + raw.size(), v);
+      sessions.insert(v);
+    }
+  }
+  int64_t missing = 0;
+  for (uint64_t s = 1; s <= acked; ++s) {
+    for (int k = 0; k < kLinesPerSeq; ++k) missing += sessions.count(static_cast<int64_t>(s * 1000 + k)) ? 0 : 1;
+  }
+  CHECK(missing == 0);
+
+  // The store opens again after the crash and keeps taking logs.
+  fabric::RealClock clock;
+  IngestOptions o;
+  o.store.path = path;
+  IngestPipeline again(o, clock);
+  CHECK(again.counters().store.recovered_from_crash);
+  LinkId l = again.openLink({.address = "127.0.6.1", .transport = Transport::kFortiGateLink});
+  MessageBatch b;
+  b.add(fgtLine(7));
+  REQUIRE(again.submit(l, b, 1, 10s) == SubmitResult::kAccepted);
+  REQUIRE(again.flush(30s));
+  CHECK(again.counters().stored == 1);
+}
