@@ -92,7 +92,10 @@ std::string FazDaemon::start() {
       link_options.peer_timeout = d.options.link_timeout;
       d.receivers = std::make_unique<SyslogReceivers>(
           d.loop, d.node->pipeline(), tls, config.max_message,
-          [&d](std::shared_ptr<net::FramedLink> link) { d.onFortiGateLink(std::move(link)); }, link_options);
+          [&d](std::shared_ptr<net::FramedLink> link) { d.onFortiGateLink(std::move(link)); }, link_options,
+          [&d](const std::string& address, const std::string& reason) {
+            if (d.node) d.node->writeEvent("system", "warning", "syslog connection closed", {{"ip", address}, {"reason", reason}});
+          });
       ReceiverPorts ports{d.options.udp_port.value_or(config.syslog_udp_port),
                           d.options.tcp_port.value_or(config.syslog_tcp_port),
                           d.options.tls_port.value_or(config.syslog_tls_port)};

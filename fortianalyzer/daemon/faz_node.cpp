@@ -84,10 +84,10 @@ FazNode::FazNode(FazNodeOptions options, const Clock& clock, Executor post)
   feeds_ = std::make_unique<FeedManager>(*pipeline_, clock_);
   if (options_.sync_feed_load) {
     startup_rescan_ = true;
-    feeds_->reconcile(config_.feeds);
+    feeds_->reconcile(config_.ioc_enabled ? config_.feeds : std::vector<FeedConfig>{});
     startup_rescan_ = false;
   } else {
-    feeds_->reconcileAsync(config_.feeds);
+    feeds_->reconcileAsync(config_.ioc_enabled ? config_.feeds : std::vector<FeedConfig>{});
   }
   feeds_->startPolling(options_.feed_poll);
 

@@ -15,8 +15,8 @@ struct SyslogReceivers::Connection {
 
 SyslogReceivers::SyslogReceivers(net::EventLoop& loop, IngestPipeline& pipeline, net::TlsConfig tls,
                                  std::size_t max_message, net::StreamServer::LinkHandler on_fortigate_link,
-                                 net::LinkOptions link_options)
-    : loop_(loop), pipeline_(pipeline), max_message_(max_message) {
+                                 net::LinkOptions link_options, EventSink on_event)
+    : loop_(loop), pipeline_(pipeline), max_message_(max_message), on_event_(std::move(on_event)) {
   udp_ = std::make_unique<net::UdpReceiver>(
       loop_, [this](std::string_view datagram, const net::PeerInfo& from) { onDatagram(datagram, from); });
   net::TlsConfig link_tls = tls;
@@ -51,11 +51,14 @@ void SyslogReceivers::close() {
   if (tcp_) tcp_->close();
   if (tls_) tls_->close();
   flushUdp();
-  for (const auto& c : connections_) {
+  // Closing a stream may run its close handler at once; it must find nothing left to do.
+  auto connections = std::move(connections_);
+  connections_.clear();
+  for (const auto& c : connections) {
+    c->closed = true;
     c->stream->close("analyzer shutting down");
     pipeline_.closeLink(c->link);
   }
-  connections_.clear();
   for (const auto& [address, link] : udp_links_) pipeline_.closeLink(link);
   udp_links_.clear();
 }
@@ -75,7 +78,12 @@ void SyslogReceivers::onStream(std::shared_ptr<net::ByteStream> stream, Transpor
     if (r.oversized) pipeline_.noteOversized(c->link, r.oversized);
     for (const auto& reason : r.framing_errors) pipeline_.noteFramingError(c->link, reason);
     submit(*c);
-    if (r.fatal) c->stream->close("syslog framing error");
+    if (r.fatal) {
+      std::string reason = "syslog framing error: " + (r.framing_errors.empty() ? std::string("stream broken")
+                                                                                 : r.framing_errors.back());
+      if (on_event_) on_event_(c->stream->peer().address, reason);
+      c->stream->close(reason);
+    }
   });
   stream->onClose([this, weak, alive = alive_](const std::string&) {
     if (!*alive) return;

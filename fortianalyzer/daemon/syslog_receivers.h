@@ -13,6 +13,7 @@
 // Threading: owned by the node's event loop; every member runs there.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -32,8 +33,11 @@ struct ReceiverPorts {
 
 class SyslogReceivers {
  public:
+  // Called with (peer address, reason) when a stream is closed because its framing broke.
+  using EventSink = std::function<void(const std::string& address, const std::string& reason)>;
   SyslogReceivers(net::EventLoop& loop, IngestPipeline& pipeline, net::TlsConfig tls, std::size_t max_message,
-                  net::StreamServer::LinkHandler on_fortigate_link, net::LinkOptions link_options = {});
+                  net::StreamServer::LinkHandler on_fortigate_link, net::LinkOptions link_options = {},
+                  EventSink on_event = {});
   ~SyslogReceivers();
   // Binds all three; "" or the reason. Port 0 picks a free port; ports() tells which.
   std::string listen(const std::string& address, const ReceiverPorts& ports);
@@ -52,6 +56,7 @@ class SyslogReceivers {
   net::EventLoop& loop_;
   IngestPipeline& pipeline_;
   std::size_t max_message_;
+  EventSink on_event_;
   std::unique_ptr<net::UdpReceiver> udp_;
   std::unique_ptr<net::StreamServer> tcp_;
   std::unique_ptr<net::StreamServer> tls_;

@@ -164,6 +164,8 @@ TEST_CASE("fortianalyzer daemon end to end on loopback") {
   int broken = plainSocket(SOCK_STREAM, faz_addr, tcp, fct_addr);
   sendAll(broken, "12 date=2026-x 7y");
   REQUIRE(waitFor([&] { return api.call("GET", "/api/stats")["data"]["framing_errors"].get<int>() >= 1; }));
+  // ... and reported in the analyzer's event log, which is searchable like any log.
+  REQUIRE(waitFor([&] { return api.count(http::urlEncode("msg==syslog connection closed")) == 1; }));
   ::close(broken);
 
   // --- a threat feed, uploaded over the API ---
