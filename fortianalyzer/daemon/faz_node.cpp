@@ -78,6 +78,16 @@ FazNode::FazNode(FazNodeOptions options, const Clock& clock, Executor post)
   event_log_.open(options_.event_log, std::ios::app);
   event_link_ = pipeline_->openLink(SenderInfo{"127.0.0.1", Transport::kLocal, true, "event-log"});
 
+  // Notifications not yet acknowledged survive a restart (and a kill -9: saved after each change).
+  std::string outbox_error;
+  if (auto text = readFile(options_.home / "ioc-outbox.json")) {
+    json state = json::parse(*text, nullptr, false);
+    if (state.is_discarded())
+      outbox_error = "not valid JSON";
+    else
+      outbox_.loadState(state, &outbox_error);
+  }
+
   for (const auto& [serial, device] : config_.devices)
     pipeline_->registerDevice(DeviceRecord{serial, device.devname, serial, device.ip, true, {}, {}, 0});
 
@@ -98,6 +108,13 @@ FazNode::FazNode(FazNodeOptions options, const Clock& clock, Executor post)
   registerFazCommands(*this);
   writeEvent("system", "information", "FortiAnalyzer started",
              {{"serial", options_.serial}, {"version", kFazVersion}});
+  if (!outbox_error.empty())
+    writeEvent("system", "warning", "ioc-outbox.json ignored", {{"reason", outbox_error}});
+}
+
+void FazNode::saveOutbox() {
+  std::string error = writeFileAtomically(options_.home / "ioc-outbox.json", outbox_.saveState().dump(), 0600);
+  if (!error.empty()) writeEvent("system", "error", "ioc-outbox.json could not be saved", {{"reason", error}});
 }
 
 FazNode::~FazNode() {
@@ -159,12 +176,15 @@ void FazNode::onFortiGateMessage(FortiGateLinkKey key, const json& message) {
     writeEvent("system", "information", "FortiGate link up",
                {{"serial", link.state.serial}, {"ip", link.state.peer_address},
                 {"registered", link.state.registered ? "yes" : "no"}});
-    if (wantsNotifications(link.state))
-      for (const auto& pending : outbox_.onHello(link.state.serial)) link.peer.send(pending);
+    if (wantsNotifications(link.state)) {
+      auto pending = outbox_.onHello(link.state.serial);
+      if (!pending.empty()) saveOutbox();  // held notifications now target this serial
+      for (const auto& message : pending) link.peer.send(message);
+    }
   }
   if (!actions.note.empty())
     writeEvent("system", "notice", actions.note, {{"ip", link.state.peer_address}});
-  if (actions.ioc_acked) outbox_.acknowledge(link.state.serial, *actions.ioc_acked);
+  if (actions.ioc_acked && outbox_.acknowledge(link.state.serial, *actions.ioc_acked)) saveOutbox();
   if (actions.submit) {
     MessageBatch batch;
     for (const auto& line : actions.submit->lines) batch.add(line);
@@ -227,6 +247,7 @@ void FazNode::onNotification(const ioc::IocNotification& notification) {
     if (seen.insert(link.state.serial).second) targets.push_back(link.state.serial);
   }
   IocOutbox::Added added = outbox_.add(notification, clock_.now(), targets);
+  saveOutbox();  // before sending: a notification the FortiGate may act on is never forgotten
   for (FortiGateLink* link : receivers) link->peer.send(added.message);
   std::string sent_to;
   for (const auto& t : targets) sent_to += (sent_to.empty() ? "" : " ") + t;

@@ -107,6 +107,7 @@ class FazNode {
   void submitHeld(FortiGateLink& link);
   void onResume();
   void saveConfig();
+  void saveOutbox();
 
   FazNodeOptions options_;
   const Clock& clock_;

@@ -1,5 +1,6 @@
 #include "fortianalyzer/daemon/ioc_outbox.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -89,6 +90,51 @@ json IocOutbox::toJson() const {
                        {"acked", entry.acked}});
   }
   return out;
+}
+
+json IocOutbox::saveState() const {
+  json entries = json::array();
+  for (const auto& e : entries_)
+    entries.push_back(json{{"id", e.id}, {"flow_id", e.flow_id}, {"message", e.message},
+                           {"targets", e.targets}, {"acked", e.acked}});
+  return json{{"next_id", next_id_}, {"counter", counter_}, {"dropped", dropped_}, {"entries", entries}};
+}
+
+bool IocOutbox::loadState(const json& state, std::string* error) {
+  auto fail = [&](const std::string& why) {
+    if (error) *error = why;
+    return false;
+  };
+  if (!state.is_object()) return fail("not a JSON object");
+  for (const char* key : {"next_id", "counter", "dropped"})
+    if (!state.contains(key) || !state[key].is_number_unsigned()) return fail(std::string("'") + key + "' is not a non-negative integer");
+  if (!state.contains("entries") || !state["entries"].is_array()) return fail("'entries' is not an array");
+  std::deque<Entry> entries;
+  for (const auto& e : state["entries"]) {
+    if (!e.is_object() || !e.contains("id") || !e["id"].is_string() || !e.contains("flow_id") ||
+        !e["flow_id"].is_string() || !e.contains("message") || !e["message"].is_object() ||
+        !e.contains("targets") || !e["targets"].is_array() || !e.contains("acked") || !e["acked"].is_array())
+      return fail("an entry lacks id, flow_id, message, targets or acked");
+    Entry entry;
+    entry.id = e["id"].get<std::string>();
+    entry.flow_id = e["flow_id"].get<std::string>();
+    entry.message = e["message"];
+    for (const auto& t : e["targets"]) {
+      if (!t.is_string()) return fail("a target is not a string");
+      entry.targets.insert(t.get<std::string>());
+    }
+    for (const auto& a : e["acked"]) {
+      if (!a.is_string()) return fail("an acked serial is not a string");
+      entry.acked.insert(a.get<std::string>());
+    }
+    entries.push_back(std::move(entry));
+  }
+  // Ids only grow: never reuse one handed out before the restart.
+  next_id_ = std::max(next_id_, state["next_id"].get<std::uint64_t>());
+  counter_ = state["counter"].get<std::uint64_t>();
+  dropped_ = state["dropped"].get<std::uint64_t>();
+  entries_ = std::move(entries);
+  return true;
 }
 
 }  // namespace fabric::faz

@@ -58,6 +58,11 @@ class IocOutbox {
   std::uint64_t raised() const { return counter_; }
   nlohmann::json toJson() const;  // [{id, flow_id, endpoint_ip, uid, indicator, level, targets, acked}]
 
+  // Everything needed to carry on after a restart (the node saves it after every change).
+  nlohmann::json saveState() const;
+  // Replaces the state with a saved one; false (state unchanged) with *error set when it is not one.
+  bool loadState(const nlohmann::json& state, std::string* error);
+
  private:
   struct Entry {
     std::string id;

@@ -148,6 +148,42 @@ TEST_CASE("a log matching a feed raises one ioc notification to the connected Fo
   CHECK(other.ofType("ioc").empty());  // acked by that serial already
 }
 
+TEST_CASE("an unacknowledged notification is resent after a restart") {
+  TempHome home;
+  ManualLoop loop;
+  RealClock clock;
+  home.write("feeds/lab.txt", "malware.bad.example\n");
+  std::string id;
+  {
+    FazNode node(nodeOptions(home.path()), clock, loop.executor());
+    configure(node, {"config system threat-feed", "edit \"lab\"", "set file \"feeds/lab.txt\"", "next", "end"});
+    REQUIRE(loop.drainUntil([&] {
+      auto s = node.feeds().status("lab");
+      return s && s->loaded;
+    }));
+    FakeFortiGate fgt;
+    auto key = node.openFortiGateLink(fgt.peer());
+    node.onFortiGateMessage(key, json{{"type", "hello"}, {"serial", "FGVM01TM26000001"}});
+    submitSyslog(node, {fortiClientLine("10.0.0.5", kUid, "malware.bad.example")});
+    REQUIRE(loop.drainUntil([&] { return !fgt.ofType("ioc").empty(); }));
+    id = fgt.ofType("ioc")[0]["id"];
+  }
+  FazNode node(nodeOptions(home.path()), clock, loop.executor());
+  FakeFortiGate fgt;
+  auto key = node.openFortiGateLink(fgt.peer());
+  node.onFortiGateMessage(key, json{{"type", "hello"}, {"serial", "FGVM01TM26000001"}});
+  REQUIRE(fgt.ofType("ioc").size() == 1);
+  CHECK(fgt.ofType("ioc")[0]["id"] == id);
+  node.onFortiGateMessage(key, json{{"type", "ioc-ack"}, {"id", id}});
+  // The start-up rescan rebuilt the verdict without a new notification.
+  node.pipeline().flush(std::chrono::seconds(10));
+  loop.drain();
+  CHECK(fgt.ofType("ioc").size() == 1);
+  json hosts;
+  node.pipeline().withIoc([&](ioc::IocEngine& engine) { hosts = engine.compromisedHosts(); });
+  CHECK(hosts.size() == 1);
+}
+
 TEST_CASE("a feed file that changes is reloaded and old logs rescanned") {
   TempHome home;
   ManualLoop loop;

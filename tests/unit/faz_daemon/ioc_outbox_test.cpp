@@ -76,3 +76,28 @@ TEST_CASE("the outbox is bounded") {
   CHECK(outbox.size() == kMaxOutbox);
   CHECK(outbox.dropped() == 5);
 }
+
+TEST_CASE("the outbox state survives a save and load; a broken state is refused") {
+  IocOutbox outbox(500, 1);
+  outbox.add(note("10.0.0.5"), kTime, {"FGT1"});
+  outbox.add(note("10.0.0.6"), kTime, {"FGT1"});
+  REQUIRE(outbox.acknowledge("FGT1", "500"));
+  nlohmann::json saved = outbox.saveState();
+
+  IocOutbox restored(10, 2);  // a smaller first id must not win over the saved one
+  std::string error;
+  REQUIRE(restored.loadState(saved, &error));
+  auto again = restored.onHello("FGT1");
+  REQUIRE(again.size() == 1);
+  CHECK(again[0]["id"] == "501");
+  CHECK(restored.add(note("10.0.0.7"), kTime, {}).id == "502");
+
+  IocOutbox other(1, 1);
+  CHECK_FALSE(other.loadState(nlohmann::json::array(), &error));
+  CHECK(error == "not a JSON object");
+  nlohmann::json bad = saved;
+  bad["entries"][0]["targets"] = {5};
+  CHECK_FALSE(other.loadState(bad, &error));
+  CHECK(error == "a target is not a string");
+  CHECK(other.size() == 0);
+}
