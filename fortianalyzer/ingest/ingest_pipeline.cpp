@@ -14,6 +14,7 @@
 
 #include "common/logfmt/log_record.h"
 #include "common/logfmt/observable_extractor.h"
+#include "fortianalyzer/ingest/clean_observable_cache.h"
 #include "fortianalyzer/ingest/log_mapping.h"
 #include "fortianalyzer/ingest/stored_log_reader.h"
 
@@ -92,7 +93,9 @@ struct IngestPipeline::Impl {
     IocEvent event;
   };
 
-  Impl(IngestOptions o, const Clock& c) : options(std::move(o)), clock(c), engine(c, options.ioc) {}
+  Impl(IngestOptions o, const Clock& c)
+      : options(std::move(o)), clock(c), engine(c, options.ioc),
+        cleanCache(options.ioc_clean_cache_entries) {}
 
   IngestOptions options;
   const Clock& clock;
@@ -122,6 +125,9 @@ struct IngestPipeline::Impl {
   // IoC engine (matching and API calls serialise here).
   std::mutex iocmu;
   ioc::IocEngine engine;
+  std::uint64_t feedGeneration = 1;  // bumped (under iocmu) whenever the feeds may have changed
+  CleanObservableCache cleanCache;   // parse thread only
+  std::atomic<std::uint64_t> cacheHits{0}, cacheMisses{0};
 
   // Delivery of acks and IoC events after commit.
   std::mutex dmu;
@@ -197,6 +203,7 @@ void IngestPipeline::Impl::processChunk(std::vector<Submission>& subs) {
   thread_local std::vector<logfmt::Observable> obs;
   thread_local std::string scratch;
   thread_local ioc::LogObservables logObs;
+  thread_local ioc::LogObservables single;
 
   struct SubInfo {
     std::size_t rows = 0;
@@ -213,7 +220,7 @@ void IngestPipeline::Impl::processChunk(std::vector<Submission>& subs) {
   };
   std::vector<Matched> matched;
 
-  LogBatch batch;
+  LogBatch batch = store->takeSpareBatch();
   std::size_t totalBytes = 0, totalMsgs = 0;
   for (const auto& s : subs) {
     totalBytes += s.batch.bytes();
@@ -235,6 +242,7 @@ void IngestPipeline::Impl::processChunk(std::vector<Submission>& subs) {
 
   std::unique_lock iocLock(iocmu);
   const bool haveFeeds = !engine.feeds().empty();
+  const std::uint64_t generation = feedGeneration;
   if (!haveFeeds) iocLock.unlock();
 
   for (std::size_t i = 0; i < subs.size(); ++i) {
@@ -265,12 +273,28 @@ void IngestPipeline::Impl::processChunk(std::vector<Submission>& subs) {
       if (haveFeeds) {
         logfmt::extractObservables(record, obs);
         if (obs.empty()) continue;
+        // Each observable on its own (a log's matches are the union of its observables'), so
+        // that clean ones can be cached; a log with any match goes to inspect() whole.
+        bool hit = false;
+        for (const logfmt::Observable& o : obs) {
+          if (cleanCache.isClean(o, generation)) continue;
+          single.observables.resize(1);
+          single.observables[0] = o;
+          if (engine.match(single).empty()) {
+            cleanCache.markClean(o, generation);
+          } else {
+            hit = true;
+          }
+        }
+        if (!hit) continue;
         fillObservables(record, obs, logObs);
-        if (!engine.match(logObs).empty()) matched.push_back(Matched{batch.size() - 1, i, logObs});
+        matched.push_back(Matched{batch.size() - 1, i, logObs});
       }
     }
   }
   if (iocLock.owns_lock()) iocLock.unlock();
+  cacheHits.store(cleanCache.hits(), std::memory_order_relaxed);
+  cacheMisses.store(cleanCache.misses(), std::memory_order_relaxed);
 
   // Hand the rows to the store (blocks while its queue is full: backpressure reaches trySubmit).
   LogId first = 0;
@@ -516,6 +540,8 @@ IngestCounters IngestPipeline::counters() const {
     c.queued_bytes = d.queuedBytes;
   }
   c.parse_cpu_ns = d.parseCpuNs.load(std::memory_order_relaxed);
+  c.ioc_cache_hits = d.cacheHits.load(std::memory_order_relaxed);
+  c.ioc_cache_misses = d.cacheMisses.load(std::memory_order_relaxed);
   c.store = d.store->stats();
   return c;
 }
@@ -533,12 +559,14 @@ ioc::FeedLoadReport IngestPipeline::loadFeed(const ioc::FeedSource& source, std:
   if (index) {
     std::lock_guard lk(impl_->iocmu);
     impl_->engine.installFeed(std::move(index));
+    ++impl_->feedGeneration;
   }
   return report;
 }
 
 bool IngestPipeline::removeFeed(std::string_view name) {
   std::lock_guard lk(impl_->iocmu);
+  ++impl_->feedGeneration;
   return impl_->engine.removeFeed(name);
 }
 
@@ -571,6 +599,7 @@ ioc::RescanReport IngestPipeline::rescan(std::string_view onlyFeed) {
 
 void IngestPipeline::withIoc(const std::function<void(ioc::IocEngine& engine)>& fn) {
   std::lock_guard lk(impl_->iocmu);
+  ++impl_->feedGeneration;  // fn may install or remove feeds
   fn(impl_->engine);
 }
 

@@ -105,6 +105,9 @@ struct IngestOptions {
   std::size_t max_queued_messages = 200000;    // submit queue bounds (backpressure)
   std::size_t max_queued_bytes = std::size_t{128} << 20;
   ioc::IocSettings ioc;                        // notification enable, notification-throttle
+  // Observables that matched no feed are remembered (this many, direct-mapped) until the feeds
+  // change, so repeated values skip the feed probes. 0 disables. See clean_observable_cache.h.
+  std::size_t ioc_clean_cache_entries = 65536;
 };
 
 struct SenderCounters {
@@ -136,6 +139,8 @@ struct IngestCounters {
   std::size_t queued_bytes = 0;
   std::size_t open_links = 0;
   std::int64_t parse_cpu_ns = 0;        // CPU time of the parse + match thread so far
+  std::uint64_t ioc_cache_hits = 0;     // observables found clean in the cache (no feed probe)
+  std::uint64_t ioc_cache_misses = 0;
   LogStoreStats store;                  // ids, commits, writer CPU, last write error
   std::vector<SenderCounters> senders;  // sorted by address
 };

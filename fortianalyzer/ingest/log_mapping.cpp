@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "fortianalyzer/store/batch_writer.h"
-#include "fortianalyzer/store/raw_fields.h"
+#include "fortianalyzer/store/raw_scan.h"
 
 namespace fabric::faz {
 
@@ -69,10 +69,16 @@ void addParsedRow(const logfmt::LogRecord& record, const RowOrigin& origin, LogB
 
   const auto& fields = record.fields.all();
   bool fromRaw = record.format == logfmt::BodyFormat::kKeyValue &&
-                 rawYieldsPairs(record.raw, fields.size(),
-                                [&](size_t i, std::string_view k, std::string_view v) {
-                                  return fields[i].key == k && fields[i].value == v;
-                                });
+                 raw_scan::yieldsPairs(record.raw, fields.size(),
+                                       [&](size_t i, std::string_view k, std::string_view v) {
+                                         // Views into the same line are equal without a compare.
+                                         const logfmt::Field& f = fields[i];
+                                         return (f.key.data() == k.data() ? f.key.size() == k.size()
+                                                                          : f.key == k) &&
+                                                (f.value.data() == v.data()
+                                                     ? f.value.size() == v.size()
+                                                     : f.value == v);
+                                       });
   if (fromRaw) {
     out.set(LogBatch::kFieldsBlob, {});
     return;

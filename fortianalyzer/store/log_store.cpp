@@ -147,6 +147,14 @@ std::optional<LogId> LogStore::appendBatch(LogBatch& logs, bool block) {
   return first;
 }
 
+LogBatch LogStore::takeSpareBatch() {
+  std::lock_guard lk(mutex_);
+  if (spare_.empty()) return LogBatch();
+  LogBatch b = std::move(spare_.back());
+  spare_.pop_back();
+  return b;
+}
+
 LogId LogStore::lastAssignedId() const {
   std::lock_guard lk(mutex_);
   return nextId_ - 1;
@@ -333,6 +341,15 @@ void LogStore::commitBatch(std::vector<PendingChunk>& batch) {
       // or a busy database is usually temporary.
       workReady_.wait_for(lk, backoff, [&] { return stopping_; });
       backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+    }
+  }
+  // Keep a few buffers for the next appendBatch() callers.
+  {
+    std::lock_guard lk(mutex_);
+    for (auto& c : batch) {
+      if (spare_.size() >= 4 || c.logs.bytes() < (size_t{64} << 10)) break;
+      c.logs.clear();
+      spare_.push_back(std::move(c.logs));
     }
   }
   batch.clear();

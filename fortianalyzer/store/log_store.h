@@ -81,6 +81,9 @@ class LogStore {
   // intact). nullopt also when closed or `logs` is empty. Rows must carry their fields blob already
   // (LogBatch::add() encodes it; an empty blob means "scan the raw line", see raw_fields.h).
   std::optional<LogId> appendBatch(LogBatch& logs, bool block);
+  // An empty LogBatch that keeps the capacity of a committed one (fresh multi-megabyte buffers
+  // cost page faults on every chunk), or a new one when none is spare.
+  LogBatch takeSpareBatch();
 
   LogId lastAssignedId() const;
   // Every log with id <= committedId() is committed.
@@ -135,6 +138,7 @@ class LogStore {
   size_t queuedLogs_ = 0;
   size_t queuedBytes_ = 0;
   std::deque<std::function<void()>> tasks_;
+  std::vector<LogBatch> spare_;  // committed chunks' buffers, for takeSpareBatch()
   LogId nextId_ = 1;
   LogId committedId_ = 0;
   LogId flushThrough_ = 0;

@@ -30,9 +30,6 @@ std::optional<std::string> findRawField(std::string_view raw, std::string_view k
 bool rawYieldsFields(std::string_view raw,
                      const std::vector<std::pair<std::string, std::string>>& fields);
 
-// true when scanning `raw` yields exactly `count` pairs and `same(i, key, value)` holds for pair i
-// (so a caller with its own field representation can check without building string pairs).
-bool rawYieldsPairs(std::string_view raw, size_t count,
-                    const std::function<bool(size_t, std::string_view, std::string_view)>& same);
+// (raw_scan.h has the same check as an inline template for callers with their own field type.)
 
 }  // namespace fabric::faz

@@ -373,3 +373,46 @@ TEST_CASE("listeners may not wait for the pipeline") {
   REQUIRE(p.flush(30s));
   CHECK(refused.load() == 1);
 }
+
+TEST_CASE("a value cached as clean matches again once a feed that lists it is loaded") {
+  TempDir dir;
+  fabric::ManualClock clock;
+  IngestPipeline p(options(dir), clock);
+  ioc::FeedSource first{.name = "first", .plainType = ioc::PlainFeedType::kDomain};
+  REQUIRE(p.loadFeed(first, "unrelated.example\n").loaded);
+  LinkId l = p.openLink({.address = "127.0.5.12", .transport = Transport::kTls});
+  MessageBatch a;
+  a.add(fgtLine(1, "soon.bad.example"));
+  a.add(fgtLine(2, "soon.bad.example"));
+  REQUIRE(p.submit(l, a, 1, 10s) == SubmitResult::kAccepted);
+  REQUIRE(p.flush(30s));
+  auto c = p.counters();
+  CHECK(c.ioc_matched_logs == 0);
+  CHECK(c.ioc_cache_hits > 0);  // the second line's values were known clean
+
+  ioc::FeedSource second{.name = "second", .plainType = ioc::PlainFeedType::kDomain};
+  REQUIRE(p.loadFeed(second, "soon.bad.example\n").loaded);
+  MessageBatch b;
+  b.add(fgtLine(3, "soon.bad.example"));
+  REQUIRE(p.submit(l, b, 2, 10s) == SubmitResult::kAccepted);
+  REQUIRE(p.flush(30s));
+  CHECK(p.counters().ioc_matched_logs == 1);
+}
+
+TEST_CASE("the clean cache is disabled with 0 entries") {
+  TempDir dir;
+  fabric::ManualClock clock;
+  IngestOptions o = options(dir);
+  o.ioc_clean_cache_entries = 0;
+  IngestPipeline p(o, clock);
+  ioc::FeedSource f{.name = "f", .plainType = ioc::PlainFeedType::kDomain};
+  REQUIRE(p.loadFeed(f, "bad.example\n").loaded);
+  LinkId l = p.openLink({.address = "127.0.5.13", .transport = Transport::kTls});
+  MessageBatch a;
+  for (int i = 0; i < 5; ++i) a.add(fgtLine(i, i == 4 ? "x.bad.example" : "www.example.com"));
+  REQUIRE(p.submit(l, a, 1, 10s) == SubmitResult::kAccepted);
+  REQUIRE(p.flush(30s));
+  auto c = p.counters();
+  CHECK(c.ioc_cache_hits == 0);
+  CHECK(c.ioc_matched_logs == 1);
+}
