@@ -92,6 +92,18 @@ FazNode::FazNode(FazNodeOptions options, const Clock& clock, Executor post)
     pipeline_->registerDevice(DeviceRecord{serial, device.devname, serial, device.ip, true, {}, {}, 0});
 
   feeds_ = std::make_unique<FeedManager>(*pipeline_, clock_);
+  feeds_->setLoadListener([this, alive](const FeedStatus& s) {
+    post_([this, alive, s] {
+      if (!*alive) return;
+      if (!s.error.empty()) {
+        writeEvent("system", "warning", "threat feed not loaded", {{"feed", s.name}, {"file", s.file}, {"reason", s.error}});
+        return;
+      }
+      writeEvent("system", "information", "threat feed loaded",
+                 {{"feed", s.name}, {"indicators", std::to_string(s.indicators)}, {"badlines", std::to_string(s.bad_lines)},
+                  {"rescanlogs", std::to_string(s.rescan_logs_scanned)}, {"rescanmatched", std::to_string(s.rescan_logs_matched)}});
+    });
+  });
   if (options_.sync_feed_load) {
     startup_rescan_ = true;
     feeds_->reconcile(config_.ioc_enabled ? config_.feeds : std::vector<FeedConfig>{});

@@ -200,6 +200,7 @@ void FeedManager::runPass(const std::vector<FeedConfig>& wanted) {
         s.rescan_new_events = rescan.newEvents;
       }
     }
+    if (listener_) listener_(s);
     std::lock_guard<std::mutex> lock(mutex_);
     status_[s.name] = std::move(s);
   }

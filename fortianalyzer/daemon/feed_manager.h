@@ -86,6 +86,9 @@ class FeedManager {
   void startPolling(std::chrono::milliseconds period);
   void stop();
 
+  // Called after every load attempt (on the thread that ran it). Set before the first reconcile.
+  void setLoadListener(std::function<void(const FeedStatus&)> listener) { listener_ = std::move(listener); }
+
   std::vector<FeedStatus> status() const;
   std::optional<FeedStatus> status(const std::string& name) const;
   std::uint64_t reconciles() const;  // completed reconcile passes (tests wait on it)
@@ -98,6 +101,7 @@ class FeedManager {
   const Clock& clock_;
   std::mutex pass_mutex_;  // one load pass at a time
   std::map<std::string, AttemptedFeed> attempted_;  // guarded by pass_mutex_
+  std::function<void(const FeedStatus&)> listener_;
 
   mutable std::mutex mutex_;  // guards everything below
   std::condition_variable wake_;

@@ -210,6 +210,14 @@ TEST_CASE("a feed file that changes is reloaded and old logs rescanned") {
   CHECK(m["endpoint_ip"] == "10.0.0.7");
   CHECK(node.feeds().status("lab")->loads == 2);
   CHECK(node.feeds().status("lab")->rescan_new_events == 1);
+  // Each load is in the analyzer's event log; a broken file keeps the loaded version and says why.
+  REQUIRE(node.pipeline().flush(std::chrono::seconds(10)));
+  CHECK(countLogs(node, "msg==threat feed loaded") == 2);
+  std::filesystem::remove(home.path() / "feeds/lab.txt");
+  REQUIRE(loop.drainUntil([&] { return !node.feeds().status("lab")->error.empty(); }));
+  CHECK(node.feeds().status("lab")->error == "cannot read feed file '" + (home.path() / "feeds/lab.txt").string() + "'");
+  CHECK(node.feeds().status("lab")->loaded);
+  CHECK(node.feeds().status("lab")->indicators == 2);
 }
 
 TEST_CASE("a bad configuration file stops the start with the failing line; a good one survives a restart") {
