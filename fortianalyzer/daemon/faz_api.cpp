@@ -266,7 +266,7 @@ HttpResponse FazApi::handle(const HttpRequest& req) {
         if (!exists) return notFound("no feed '" + name + "'");
         if (!r.ok()) return answer(409, -10, r.output);
         std::vector<FeedConfig> wanted;
-        on_loop_([&] { wanted = node_.config().feeds; });
+        on_loop_([&] { wanted = node_.config().ioc_enabled ? node_.config().feeds : std::vector<FeedConfig>{}; });
         node_.feeds().reconcile(wanted);
         return okData(json{{"deleted", name}});
       }
@@ -297,6 +297,7 @@ HttpResponse FazApi::handle(const HttpRequest& req) {
       if (!error.empty()) return answer(500, -1, "cannot write feed file: " + error);
       config::LineResult r;
       std::vector<FeedConfig> wanted;
+      bool ioc_enabled = true;
       on_loop_([&] {
         auto session = node_.engine().openSession();
         for (const std::string& line : std::vector<std::string>
@@ -307,8 +308,11 @@ HttpResponse FazApi::handle(const HttpRequest& req) {
           if (!r.ok()) return;
         }
         wanted = node_.config().feeds;
+        ioc_enabled = node_.config().ioc_enabled;
       });
       if (!r.ok()) return answer(409, -10, r.output);
+      if (!ioc_enabled)
+        return answer(409, -10, "feed '" + name + "' saved and configured, not loaded: system log ioc status is disable");
       node_.feeds().reconcile(wanted);
       auto s = node_.feeds().status(name);
       if (!s) return answer(500, -1, "feed '" + name + "' is configured but not listed");
