@@ -75,10 +75,13 @@ struct IngestPipeline::Impl {
     std::uint64_t seq = 0;
     std::int64_t received_ns = 0;
     MessageBatch batch;
+    // The link's sender, copied so that the link may close before its submissions are processed.
+    std::string address;
+    bool registered = false;
+    Transport transport = Transport::kLocal;
   };
   struct LinkState {
     SenderInfo sender;
-    bool open = true;
   };
   // One processed submission waiting for its logs to commit.
   struct AckEntry {
@@ -228,16 +231,10 @@ void IngestPipeline::Impl::processChunk(std::vector<Submission>& subs) {
   }
   batch.reserve(totalMsgs, totalBytes + totalMsgs * 160);
 
-  {
-    std::lock_guard ck(cmu);
-    for (std::size_t i = 0; i < subs.size(); ++i) {
-      auto it = links.find(subs[i].link);
-      if (it != links.end()) {
-        info[i].address = it->second.sender.address;
-        info[i].registered = it->second.sender.registered_device;
-        info[i].transport = it->second.sender.transport;
-      }
-    }
+  for (std::size_t i = 0; i < subs.size(); ++i) {
+    info[i].address = subs[i].address;
+    info[i].registered = subs[i].registered;
+    info[i].transport = subs[i].transport;
   }
 
   std::unique_lock iocLock(iocmu);
@@ -378,7 +375,14 @@ void IngestPipeline::Impl::parseLoop() {
       }
     }
     space.notify_all();
-    processChunk(subs);
+    try {
+      processChunk(subs);
+    } catch (const std::exception& e) {
+      // Nothing of this chunk is acked (its senders keep and resend it); counted and reported.
+      std::lock_guard ck(cmu);
+      totals.lost += subs.size();
+      totals.last_error = std::string("parse thread: ") + e.what();
+    }
     parseCpuNs.store(threadCpuNs(), std::memory_order_relaxed);
     bool resume = false;
     {
@@ -436,15 +440,13 @@ LinkId IngestPipeline::openLink(SenderInfo sender) {
   LinkId id = impl_->nextLink++;
   SenderCounters& sc = impl_->senderLocked(sender.address);
   sc.transport = sender.transport;
-  impl_->links.emplace(id, Impl::LinkState{std::move(sender), true});
+  impl_->links.emplace(id, Impl::LinkState{std::move(sender)});
   return id;
 }
 
 void IngestPipeline::closeLink(LinkId link) {
   std::lock_guard ck(impl_->cmu);
-  auto it = impl_->links.find(link);
-  if (it != impl_->links.end()) it->second.open = false;
-  // The entry stays (closed) so submissions still queued keep their sender; it is small.
+  impl_->links.erase(link);  // queued submissions carry their own copy of the sender
 }
 
 SubmitResult IngestPipeline::trySubmit(LinkId link, MessageBatch& batch, std::uint64_t seq) {
@@ -455,11 +457,15 @@ SubmitResult IngestPipeline::submit(LinkId link, MessageBatch& batch, std::uint6
                                     std::chrono::milliseconds timeout) {
   Impl& d = *impl_;
   std::string address;
+  bool registered = false;
+  Transport transport = Transport::kLocal;
   {
     std::lock_guard ck(d.cmu);
     auto it = d.links.find(link);
-    if (it == d.links.end() || !it->second.open) return SubmitResult::kUnknownLink;
+    if (it == d.links.end()) return SubmitResult::kUnknownLink;
     address = it->second.sender.address;
+    registered = it->second.sender.registered_device;
+    transport = it->second.sender.transport;
   }
   std::int64_t now = d.clock.now().time_since_epoch() / std::chrono::nanoseconds(1);
   std::unique_lock lk(d.qmu);
@@ -481,7 +487,8 @@ SubmitResult IngestPipeline::submit(LinkId link, MessageBatch& batch, std::uint6
   bool wasEmpty = d.queue.empty();
   d.queuedMessages += batch.size();
   d.queuedBytes += batch.bytes();
-  d.queue.push_back(Impl::Submission{link, seq, now, std::move(batch)});
+  d.queue.push_back(Impl::Submission{link, seq, now, std::move(batch), std::move(address),
+                                     registered, transport});
   d.submitted += 1;
   batch.clear();
   lk.unlock();
@@ -531,8 +538,7 @@ IngestCounters IngestPipeline::counters() const {
     c = d.totals;
     c.senders.clear();
     for (const auto& [addr, s] : d.senders) c.senders.push_back(s);
-    c.open_links = 0;
-    for (const auto& [id, l] : d.links) c.open_links += l.open ? 1 : 0;
+    c.open_links = d.links.size();
   }
   {
     std::lock_guard lk(d.qmu);

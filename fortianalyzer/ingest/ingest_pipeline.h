@@ -135,6 +135,8 @@ struct IngestCounters {
   std::uint64_t refused_full = 0;
   std::uint64_t ioc_matched_logs = 0;   // logs with at least one IoC match
   std::uint64_t ioc_notifications = 0;  // notifications raised (live and rescan)
+  std::uint64_t lost = 0;               // submissions dropped by an internal error (never acked)
+  std::string last_error;               // the last such error, "" when none
   std::size_t queued_messages = 0;      // submitted, not yet parsed
   std::size_t queued_bytes = 0;
   std::size_t open_links = 0;
@@ -185,7 +187,8 @@ class IngestPipeline {
   void setResumeListener(ResumeListener listener);
 
   LinkId openLink(SenderInfo sender);
-  // Messages already submitted on the link are still stored and reported; then the link is gone.
+  // Messages already submitted on the link are still stored and acked (with this LinkId); the link
+  // itself is forgotten at once (later submissions on it: kUnknownLink).
   void closeLink(LinkId link);
 
   // Queues the batch. `seq` is the link's own counter for this batch (the FortiGate link's `logs`
@@ -214,7 +217,8 @@ class IngestPipeline {
   ioc::FeedLoadReport loadFeed(const ioc::FeedSource& source, std::string_view text);
   bool removeFeed(std::string_view name);
   // Re-matches every stored log (read back from the store and re-parsed) against one feed (or all
-  // when empty); notifications are passed to the IocListener (flagged rescan) and returned.
+  // when empty); notifications are passed to the IocListener (flagged rescan; called on the
+  // caller's thread, after the rescan) and returned. Live matching waits while it runs.
   ioc::RescanReport rescan(std::string_view onlyFeed = {});
   // Runs fn with the engine locked (compromised hosts JSON, acknowledge, settings, feed list).
   // Matching of incoming logs waits meanwhile: keep it short.

@@ -69,6 +69,13 @@ LogStore::LogStore(LogStoreOptions options, const Clock& clock)
   nextId_ = next;
   committedId_ = next - 1;
   batchWriter_ = std::make_unique<BatchWriter>(*db_);
+  if (options_.checkpoint_thread) {
+    checkpointDb_ = std::make_unique<SqliteDb>(options_.path, false, false);
+    // Reading the schema makes this connection see the WAL; before that a checkpoint is a no-op.
+    checkpointDb_->queryInt("SELECT count(*) FROM sqlite_master");
+    sqlite3_wal_hook(db_->handle(), &LogStore::walHook, this);  // replaces the autocheckpoint
+    checkpointer_ = std::thread([this] { checkpointLoop(); });
+  }
   lastRetention_ = clock_.monotonic();
   writer_ = std::thread([this] { writerLoop(); });
   writerId_ = writer_.get_id();
@@ -260,6 +267,9 @@ void LogStore::close() {
   workReady_.notify_all();
   spaceFree_.notify_all();
   if (writer_.joinable()) writer_.join();
+  checkpointWanted_.notify_all();
+  if (checkpointer_.joinable()) checkpointer_.join();
+  checkpointDb_.reset();
   bool lost;
   {
     std::lock_guard lk(mutex_);
@@ -324,6 +334,19 @@ void LogStore::commitBatch(std::vector<PendingChunk>& batch) {
         counters_.writer_cpu_ns = threadCpuNs();
         listener = listener_;
       }
+      int frames = 0;
+      {
+        std::lock_guard lk(mutex_);
+        frames = walFrames_;
+      }
+      if (options_.checkpoint_thread && frames >= options_.wal_cap_frames) {
+        // The checkpointer fell behind: copy and restart the WAL here, so it stops growing.
+        int log = 0, done = 0;
+        sqlite3_wal_checkpoint_v2(db_->handle(), "main", SQLITE_CHECKPOINT_RESTART, &log, &done);
+        std::lock_guard lk(mutex_);
+        counters_.writer_checkpoints += 1;
+        counters_.writer_cpu_ns = threadCpuNs();
+      }
       committed_.notify_all();
       if (listener) listener(last);
       break;
@@ -369,6 +392,40 @@ void LogStore::maybeRunRetention() {
     retentionPending_ = false;
   }
   if (!retentionPending_) lastRetention_ = now;
+}
+
+int LogStore::walHook(void* self, sqlite3*, const char*, int frames) {
+  auto* store = static_cast<LogStore*>(self);
+  {
+    std::lock_guard lk(store->mutex_);
+    store->walFrames_ = frames;
+    if (frames >= store->options_.checkpoint_frames) store->checkpointDue_ = true;
+  }
+  if (frames >= store->options_.checkpoint_frames) store->checkpointWanted_.notify_one();
+  return SQLITE_OK;
+}
+
+void LogStore::checkpointLoop() {
+  for (;;) {
+    {
+      std::unique_lock lk(mutex_);
+      checkpointWanted_.wait(lk, [&] { return checkpointDue_ || closed_; });
+      if (closed_ && !checkpointDue_) return;
+      checkpointDue_ = false;
+    }
+    // PASSIVE: copies what no reader still needs, never blocks the writer or readers. The WAL
+    // restarts from its beginning at the writer's next transaction once everything is copied.
+    int log = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(checkpointDb_->handle(), "main", SQLITE_CHECKPOINT_PASSIVE,
+                                       &log, &done);
+    std::lock_guard lk(mutex_);
+    counters_.checkpoints += 1;
+    counters_.checkpoint_cpu_ns = threadCpuNs();
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+      counters_.last_error = std::string("checkpoint: ") + sqlite3_errstr(rc);
+    }
+    if (closed_) return;
+  }
 }
 
 void LogStore::writerLoop() {

@@ -44,6 +44,14 @@ struct LogStoreOptions {
   size_t max_queued_logs = 200000;                  // backpressure thresholds
   size_t max_queued_bytes = size_t{256} << 20;
   RetentionPolicy retention;                        // applied every retention.interval
+  // WAL checkpoints (copying committed pages from the WAL into the database file, with its
+  // fsyncs) run on their own thread and connection, so the writer thread only appends to the WAL.
+  // A checkpoint starts once the WAL holds checkpoint_frames pages; if the WAL still reaches
+  // wal_cap_frames (the writer outran the checkpointer), the writer checkpoints itself, blocking,
+  // which restarts the WAL. false: SQLite's own autocheckpoint on the writer thread.
+  bool checkpoint_thread = true;
+  int checkpoint_frames = 4000;   // 8 KiB pages: ~32 MB
+  int wal_cap_frames = 65536;     // ~512 MB
 };
 
 struct LogStoreStats {
@@ -55,6 +63,9 @@ struct LogStoreStats {
   int64_t logs_committed = 0;       // by this process since open
   int64_t write_failures = 0;       // batches that failed and were retried
   int64_t writer_cpu_ns = 0;        // CPU time of the writer thread so far (benchmarks)
+  int64_t checkpoint_cpu_ns = 0;    // CPU time of the checkpoint thread so far
+  int64_t checkpoints = 0;          // checkpoints run by the checkpoint thread
+  int64_t writer_checkpoints = 0;   // checkpoints the writer had to run (WAL at its cap)
   std::string last_error;           // last write failure, "" when none
   bool recovered_from_crash = false;  // the previous run did not close the store cleanly
 };
@@ -122,6 +133,8 @@ class LogStore {
   bool takeBatch(std::vector<PendingChunk>& batch, std::vector<std::function<void()>>& tasks);
   void commitBatch(std::vector<PendingChunk>& batch);
   void maybeRunRetention();
+  void checkpointLoop();
+  static int walHook(void* self, sqlite3* db, const char* name, int frames);
   template <typename Fn>
   auto runOnWriter(Fn fn) -> decltype(fn());
 
@@ -150,7 +163,12 @@ class LogStore {
   bool retentionPending_ = false;                         // writer thread only
   bool writeFailedAtStop_ = false;                        // writer thread only
   std::thread writer_;
-  std::thread::id writerId_;  // set once in the constructor; writer_ itself changes on join
+  std::thread::id writerId_;
+  std::unique_ptr<SqliteDb> checkpointDb_;  // the checkpoint thread's connection
+  std::thread checkpointer_;
+  std::condition_variable checkpointWanted_;
+  int walFrames_ = 0;         // pages in the WAL after the last commit (guarded by mutex_)
+  bool checkpointDue_ = false;  // set once in the constructor; writer_ itself changes on join
 };
 
 }  // namespace fabric::faz

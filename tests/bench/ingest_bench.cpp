@@ -135,6 +135,9 @@ void report(IngestPipeline& p, const Run& run, double feederCpu, const char* fee
   int64_t bytes = static_cast<int64_t>(std::filesystem::file_size(p.storePath()));
   std::string wal = p.storePath() + "-wal";
   if (std::filesystem::exists(wal)) bytes += static_cast<int64_t>(std::filesystem::file_size(wal));
+  std::printf("ingest: checkpoint thread %.2f CPU-us/log (%lld checkpoints, %lld by the writer at the WAL cap)\n",
+              c.store.checkpoint_cpu_ns / 1e3 / n, static_cast<long long>(c.store.checkpoints),
+              static_cast<long long>(c.store.writer_checkpoints));
   std::printf("ingest: IoC clean-observable cache %llu hits, %llu misses\n",
               static_cast<unsigned long long>(c.ioc_cache_hits),
               static_cast<unsigned long long>(c.ioc_cache_misses));

@@ -151,6 +151,10 @@ int main(int argc, char** argv) {
                 n / wall, n / std::max(1e-9, wall - genWall), (cpu - genCpu) / n * 1e6);
     std::printf("store: writer thread %.2f s CPU = %.2f CPU-us/log -> one core sustains %.0f logs/s\n",
                 st.writer_cpu_ns / 1e9, st.writer_cpu_ns / 1e3 / n, n / (st.writer_cpu_ns / 1e9));
+    std::printf("store: checkpoint thread %.2f s CPU = %.2f CPU-us/log (%lld checkpoints; %lld by the "
+                "writer at the WAL cap)\n",
+                st.checkpoint_cpu_ns / 1e9, st.checkpoint_cpu_ns / 1e3 / n,
+                static_cast<long long>(st.checkpoints), static_cast<long long>(st.writer_checkpoints));
     std::printf("store: database %.1f MB, %.0f bytes/log\n", bytes / 1e6,
                 static_cast<double>(bytes) / n);
     store.close();

@@ -4,7 +4,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
+#include <thread>
 #include <sstream>
 #include <vector>
 
@@ -415,4 +417,58 @@ TEST_CASE("the clean cache is disabled with 0 entries") {
   auto c = p.counters();
   CHECK(c.ioc_cache_hits == 0);
   CHECK(c.ioc_matched_logs == 1);
+}
+
+TEST_CASE("several threads submit at once; every link's acks arrive complete and in order") {
+  TempDir dir;
+  fabric::RealClock clock;
+  IngestOptions o = options(dir);
+  o.max_queued_messages = 300;  // small, so submitters also meet a full queue
+  IngestPipeline p(o, clock);
+  ioc::FeedSource f{.name = "f", .plainType = ioc::PlainFeedType::kDomain};
+  REQUIRE(p.loadFeed(f, "bad.example\n").loaded);
+  constexpr int kThreads = 4, kBatches = 60, kLines = 25;
+  std::mutex mu;
+  std::map<LinkId, std::vector<uint64_t>> acks;
+  p.setCommitListener([&](LinkId link, uint64_t seq) {
+    std::lock_guard lk(mu);
+    acks[link].push_back(seq);
+  });
+  std::vector<std::thread> threads;
+  std::vector<LinkId> links;
+  for (int t = 0; t < kThreads; ++t) {
+    links.push_back(p.openLink({.address = "127.0.8." + std::to_string(t + 1),
+                                .transport = Transport::kFortiGateLink}));
+  }
+  std::atomic<int> refused{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int b = 1; b <= kBatches; ++b) {
+        MessageBatch batch;
+        for (int k = 0; k < kLines; ++k) {
+          int session = (t * 1000 + b) * 100 + k;
+          batch.add(fgtLine(session, k == 0 ? "x.bad.example" : "www.example.com"));
+        }
+        for (;;) {
+          SubmitResult r = p.trySubmit(links[t], batch, static_cast<uint64_t>(b));
+          if (r == SubmitResult::kAccepted) break;
+          if (r != SubmitResult::kQueueFull) return;
+          refused++;
+          std::this_thread::yield();
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  REQUIRE(p.flush(60s));
+  auto c = p.counters();
+  CHECK(c.stored == static_cast<uint64_t>(kThreads * kBatches * kLines));
+  CHECK(c.ioc_matched_logs == static_cast<uint64_t>(kThreads * kBatches));
+  CHECK(c.refused_full == static_cast<uint64_t>(refused.load()));
+  std::lock_guard lk(mu);
+  for (LinkId l : links) {
+    REQUIRE(acks[l].size() == static_cast<size_t>(kBatches));
+    for (int b = 1; b <= kBatches; ++b) CHECK(acks[l][b - 1] == static_cast<uint64_t>(b));
+  }
+  CHECK(count(p.storePath()) == kThreads * kBatches * kLines);
 }
