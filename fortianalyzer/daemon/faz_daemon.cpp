@@ -6,6 +6,7 @@
 
 #include "common/base/clock.h"
 #include "common/console/console.h"
+#include "common/console/local_socket.h"
 #include "common/http/http.h"
 #include "common/net/link.h"
 #include "common/node/node_home.h"
@@ -62,6 +63,16 @@ std::string FazDaemon::start() {
   Impl& d = *impl_;
   try {
     d.home = std::make_unique<node::NodeHome>(d.options.home, "fortianalyzer");
+    // One daemon per home (two would share logs.db): a console socket that answers means another
+    // one runs here.
+    {
+      console::LocalSocketClient probe;
+      if (probe.connect(d.home->consoleSocket()).empty()) {
+        d.home.reset();  // its runtime files are not ours to remove
+        return "another fortianalyzer is already running in " + d.options.home.string();
+      }
+    }
+    if (auto e = console::checkSocketPath(d.home->consoleSocket()); !e.empty()) throw std::runtime_error(e);
     node::NodeIdentity identity = d.home->identity("FAZ-VM00", "FAZ-VM64");
     std::string secret = d.home->secretKey();
     tls::CertificateSpec spec;

@@ -254,6 +254,16 @@ TEST_CASE("fortianalyzer daemon end to end on loopback") {
   auto [rc3, bad] = faz.cli({"execute log filter view-lines 0"});
   CHECK(rc3 == 1);
 
+  // --- a second daemon on the same home is refused and leaves the first one alone ---
+  {
+    FazProcess second(faz_home, faz_addr);
+    second.start(false);
+    CHECK(second.waitExit() == 1);
+    CHECK(second.stderrText().find("another fortianalyzer is already running in") != std::string::npos);
+    CHECK(std::filesystem::exists(faz_home / "ready.json"));
+    CHECK(api.count("srcip==10.1.0.1") == 1);
+  }
+
   // --- restart: stored logs stay ---
   CHECK(faz.terminate() == 0);
   CHECK_FALSE(std::filesystem::exists(faz_home / "ready.json"));

@@ -26,8 +26,9 @@ class FazProcess {
       : home_(std::move(home)), address_(std::move(address)), extra_(std::move(extra)) {}
   ~FazProcess() { kill(SIGKILL); }
 
-  void start() {
-    std::filesystem::remove(home_ / "ready.json");
+  // `fresh`: remove a stale ready.json first (not when another daemon may legitimately own it).
+  void start(bool fresh = true) {
+    if (fresh) std::filesystem::remove(home_ / "ready.json");
     std::vector<std::string> args{std::string(FABRIC_BIN_DIR) + "/fortianalyzer", "--home", home_.string(),
                                   "--listen", address_, "--https-port", "0", "--udp-port", "0", "--tcp-port", "0",
                                   "--tls-port", "0", "--feed-poll-ms", "100"};
@@ -63,6 +64,15 @@ class FazProcess {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     throw std::runtime_error("fortianalyzer not ready in time: " + stderrText());
+  }
+
+  // Waits for the child to exit by itself; its exit status (or -1).
+  int waitExit() {
+    if (pid_ <= 0) return -1;
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 
   // SIGTERM and wait; returns the exit status (or -1).
