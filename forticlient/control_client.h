@@ -1,7 +1,6 @@
 #pragma once
 // The client side of the control socket: `forticlient act`, `status` and `release` send one
-// request to the running agent in DIR and print the answer. The text rendering of a status is a
-// pure function (tested without a daemon).
+// request to the running agent in DIR and print the answer. The text of a status is status_text.h.
 
 #include <iosfwd>
 #include <string>
@@ -17,8 +16,5 @@ namespace fabric::forticlient {
 int runAct(const ActOptions& options, std::ostream& out, std::ostream& err);
 int runStatus(const StatusOptions& options, std::ostream& out, std::ostream& err);
 int runRelease(const ReleaseOptions& options, std::ostream& out, std::ostream& err);
-
-// Human-readable lines of one endpoint of a status-result.
-std::string formatEndpointStatus(const nlohmann::json& endpoint);
 
 }  // namespace fabric::forticlient
