@@ -10,6 +10,9 @@
 // Each connection is one config::Session (its own config/edit context), run on the node's
 // EventLoop. The client prints output exactly as the console would; it exits non-zero when any
 // line failed (return_code != 0), and with a clear message when no daemon runs in DIR.
+// Additions: a result also carries "config_mode" (the session is inside config/edit); the line
+// "exit" at the top level ends the session ({"type":"result", "exit": true}); a malformed request
+// is answered {"type":"error","message":…}.
 
 #include <filesystem>
 #include <functional>
@@ -31,6 +34,8 @@ class ConsoleServer {
   ConsoleServer(net::EventLoop& loop, config::Engine& engine, std::filesystem::path socket_path);
   ~ConsoleServer();
   std::string start();  // "" or the reason
+  // Closes every connection and waits for them; call it from a thread other than the loop's, while
+  // the loop still runs (each connection closes its session on the loop).
   void stop();
 
  private:

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -102,5 +103,13 @@ class HttpsClient {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// --- Additions to the contract (implementation-side; meaning above unchanged) ---
+
+// application/x-www-form-urlencoded and query strings: "a=1&b=x%20y" → {{"a","1"},{"b","x y"}},
+// '+' as space, malformed escapes kept literally. Pure, for handlers (e.g. /logincheck forms).
+std::vector<std::pair<std::string, std::string>> parseUrlEncoded(std::string_view text);
+// Percent-encodes everything but unreserved characters (RFC 3986), for building query strings.
+std::string urlEncode(std::string_view text);
 
 }  // namespace fabric::http

@@ -49,6 +49,14 @@ class EventLoop {
   std::shared_ptr<Timer> after(std::chrono::milliseconds delay, std::function<void()> fn);
   void* ioContext();  // the asio::io_context*, for adapters in common/net only
 
+  // --- Additions to the contract ---
+  // True between start() and stop() (a loop thread exists).
+  bool running() const;
+  // Like call() for void work, but safe on shutdown paths: runs `fn` inline when called on the loop
+  // thread or when no loop thread is running (before start(), after stop()), else on the loop,
+  // waiting for it. The destructors of this folder's classes use it.
+  void runOnLoop(const std::function<void()>& fn);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
@@ -71,10 +79,18 @@ struct PeerInfo {
   std::string serial_number;  // certificate subject serialNumber ("" when absent)
 };
 
+// Receives one line per notable event (link closed and why, handshake refused, reconnect
+// scheduled); runs on the loop thread. Empty: lines go to stderr prefixed "fabric-net: ".
+using LogHandler = std::function<void(const std::string& line)>;
+
 struct LinkOptions {
   std::chrono::milliseconds heartbeat_interval{5000};
   std::chrono::milliseconds peer_timeout{15000};  // no frame for this long: closed, reason logged
   std::size_t max_frame = 1 << 20;
+  // --- Additions to the contract ---
+  LogHandler log;
+  // Deadline for TCP connect + TLS handshake (and, in sniff mode, for the first byte).
+  std::chrono::milliseconds handshake_timeout{10000};
 };
 
 // One framed-JSON connection. Created by LinkServer (accepted) or LinkClient (dialled).
