@@ -92,6 +92,7 @@ std::string Agent::start() {
            "one namespace and enforces quarantine in-process only";
   }
   try {
+    std::filesystem::remove(home_.readyFile());  // a kill -9 leaves the previous run's behind
     home_.writePid();
     const Identity& first = specs_.front().identity;
     nlohmann::json identity = {{"serial", first.uid}, {"hostname", first.hostname},
