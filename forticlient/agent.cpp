@@ -113,6 +113,7 @@ std::string Agent::start() {
     ro.tls.cert = files.cert;
     ro.tls.key = files.key;
     ro.log_buffer_bytes = options_.log_buffer_bytes;
+    ro.link.log = [this](const std::string& line) { diag(line); };
     if (options_.enforce_nftables) nft_ = std::make_unique<ProcessNftRunner>();
     for (const auto& spec : specs_) {
       runtimes_.push_back(std::make_unique<EndpointRuntime>(

@@ -3,7 +3,9 @@
 // (RFC 5425 over TLS). Each node has its own 127.x.y.z address; ports are picked by the kernel.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <map>
 #include <random>
+#include <set>
 
 #include "common/base/atomic_file.h"
 #include "common/tls/pki.h"
@@ -304,6 +306,50 @@ TEST_CASE("a Linux endpoint refuses quarantine with the product's message") {
   int refused = lab.faz->waitFor("msg=\"Quarantine command refused\"");
   REQUIRE(refused >= 0);
   CHECK(lab.faz->lines()[refused].find(kLinuxRefusal) != std::string::npos);
+}
+
+TEST_CASE("a fleet runs N endpoints, each with its own identity, address, links and quarantine") {
+  Lab lab;
+  lab.ems->setRegisterReply(lab.registered());
+  lab.fgt->setRegisterReply({{"type", "registered"}, {"fgt_serial", "FGVM01TM00000001"}, {"hostname", "FGT-A"}});
+  const fs::path home = lab.agentHome("fleet", lab.ip(20));
+  Daemon agent({kBin, "fleet", "--home", home.string(), "--ems", lab.ip(1) + ":" + std::to_string(lab.ems->port()),
+                "--count", "4", "--first-ip", lab.ip(20), "--linux-every", "4", "--seed", "it-fleet"},
+               lab.dir / "fleet");
+  INFO(agent.stderrText());
+  REQUIRE(waitUntil([&] { return ready(home, agent); }));
+  REQUIRE(waitUntil([&] { return lab.fgt->peerAddresses().size() >= 4; }));
+  const auto fgt_peers = lab.fgt->peerAddresses();
+  std::set<std::string> uids, addresses(fgt_peers.begin(), fgt_peers.end());
+  std::map<std::string, std::string> uid_of_ip, os_of_ip;
+  for (const auto& m : lab.ems->messages()) {
+    if (m.value("type", "") != "register") continue;
+    uids.insert(m["uid"].get<std::string>());
+    uid_of_ip[m["ip"]] = m["uid"];
+    os_of_ip[m["ip"]] = m["os"];
+  }
+  CHECK(uids.size() == 4);
+  CHECK(addresses == std::set<std::string>{lab.ip(20), lab.ip(21), lab.ip(22), lab.ip(23)});
+  CHECK(os_of_ip[lab.ip(23)] == "linux");
+  CHECK(os_of_ip[lab.ip(20)] != "linux");
+
+  // Quarantine endpoint .21 only.
+  REQUIRE(lab.ems->send(command("cmd-f1", "quarantine", "F-20261129-000010-0001"), uid_of_ip[lab.ip(21)]));
+  REQUIRE(lab.ems->waitFor(isResult("cmd-f1")) >= 0);
+  auto blocked = act(lab, home, {"--endpoint", lab.ip(21), "visit", "https://x.example/"});
+  CHECK(blocked.exit_code == 1);
+  CHECK(act(lab, home, {"--endpoint", lab.ip(22), "visit", "https://x.example/"}).exit_code == 0);
+  auto ambiguous = act(lab, home, {"visit", "https://x.example/"});
+  CHECK(ambiguous.exit_code == 1);
+  CHECK(ambiguous.err.find("choose one with --endpoint") != std::string::npos);
+  auto all = run({kBin, "status", "--home", home.string(), "--json"}, lab.dir);
+  REQUIRE(all.exit_code == 0);
+  auto list = json::parse(all.out);
+  REQUIRE(list.size() == 4);
+  CHECK(list[1]["quarantine"]["state"] == "quarantined");
+  CHECK(list[0]["quarantine"]["state"] == "none");
+  CHECK(fs::exists(home / "endpoints" / "1" / "quarantine.json"));
+  CHECK(agent.terminate() == 0);
 }
 
 TEST_CASE("act and status say clearly when no agent runs in the home") {

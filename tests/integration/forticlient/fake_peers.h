@@ -2,7 +2,7 @@
 // In-test peers of the agent over real TLS: a framed-JSON server playing the EMS or a FortiGate
 // (records every message, answers `register` with a configurable reply) and an RFC 5425 TLS
 // syslog receiver playing the FortiAnalyzer (can go down and come back on the same port).
-#include <condition_variable>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -27,7 +27,7 @@ class PeerServer {
   }
   ~PeerServer() {
     loop_.call([this] {
-      if (link_) link_->close("test over");
+      for (auto& l : links_) l->close("test over");
       server_->close();
     });
   }
@@ -37,8 +37,13 @@ class PeerServer {
     std::lock_guard<std::mutex> l(m_);
     register_reply_ = std::move(reply);
   }
-  bool send(const nlohmann::json& message) {
-    return loop_.call([&] { return link_ && link_->send(message); });
+  // To the latest link, or to the link whose `register` carried `uid`.
+  bool send(const nlohmann::json& message, const std::string& uid = "") {
+    return loop_.call([&] {
+      if (uid.empty()) return link_ && link_->send(message);
+      auto it = by_uid_.find(uid);
+      return it != by_uid_.end() && it->second->send(message);
+    });
   }
   std::vector<nlohmann::json> messages() const {
     std::lock_guard<std::mutex> l(m_);
@@ -68,20 +73,24 @@ class PeerServer {
 
  private:
   void onLink(std::shared_ptr<net::FramedLink> link) {
-    if (link_) link_->close("replaced by a new connection");
     link_ = link;
+    links_.push_back(link);
     {
       std::lock_guard<std::mutex> l(m_);
       peer_addresses_.push_back(link->peer().address);
     }
-    link->onMessage([this](const nlohmann::json& m) {
+    std::weak_ptr<net::FramedLink> weak = link;
+    link->onMessage([this, weak](const nlohmann::json& m) {
+      auto self = weak.lock();
+      if (!self) return;
+      if (m.value("type", "") == "register") by_uid_[m.value("uid", "")] = self;
       nlohmann::json reply;
       {
         std::lock_guard<std::mutex> l(m_);
         messages_.push_back(m);
         if (m.value("type", "") == "register") reply = register_reply_;
       }
-      if (!reply.is_null() && link_) link_->send(reply);
+      if (!reply.is_null()) self->send(reply);
     });
     link->onClose([](const std::string&) {});
   }
@@ -92,6 +101,8 @@ class PeerServer {
   std::uint16_t port_ = 0;
   std::string error_;
   std::shared_ptr<net::FramedLink> link_;
+  std::vector<std::shared_ptr<net::FramedLink>> links_;
+  std::map<std::string, std::shared_ptr<net::FramedLink>> by_uid_;
   mutable std::mutex m_;
   nlohmann::json register_reply_;
   std::vector<nlohmann::json> messages_;
