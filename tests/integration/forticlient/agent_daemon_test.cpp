@@ -291,7 +291,9 @@ TEST_CASE("a Linux endpoint refuses quarantine with the product's message") {
   lab.fgt->setRegisterReply({{"type", "registered"}, {"fgt_serial", "FGVM01TM00000001"}, {"hostname", "FGT-A"}});
   const std::string agent_ip = lab.ip(12);
   const fs::path home = lab.agentHome("agent", agent_ip);
-  Daemon agent(agentArgs(lab, home, agent_ip, "linux"), lab.dir / "agent");
+  auto args = agentArgs(lab, home, agent_ip, "linux");
+  args.push_back("--real-connections");
+  Daemon agent(args, lab.dir / "agent");
   INFO(agent.stderrText());
   REQUIRE(waitUntil([&] { return ready(home, agent); }));
   REQUIRE(lab.fgt->waitFor(isType("register")) >= 0);
@@ -303,6 +305,14 @@ TEST_CASE("a Linux endpoint refuses quarantine with the product's message") {
   CHECK(lab.ems->messages()[res]["state"] == "none");
   CHECK(lab.ems->find(isStatus("quarantined")) < 0);
   CHECK(act(lab, home, {"visit", "https://still-allowed.example/"}).exit_code == 0);
+  // --real-connections: an allowed connect really opens a TCP connection from the endpoint.
+  const std::string target = lab.ip(2) + ":" + std::to_string(lab.fgt->port());
+  auto real = act(lab, home, {"connect", target});
+  CHECK(real.exit_code == 0);
+  CHECK(real.out.find("connection: connected to " + target) != std::string::npos);
+  auto no_listener = act(lab, home, {"connect", lab.ip(97) + ":9"});
+  CHECK(no_listener.exit_code == 0);  // allowed by FortiClient; the network said no
+  CHECK(no_listener.out.find("connection: connect " + lab.ip(97) + ":9: Connection refused") != std::string::npos);
   int refused = lab.faz->waitFor("msg=\"Quarantine command refused\"");
   REQUIRE(refused >= 0);
   CHECK(lab.faz->lines()[refused].find(kLinuxRefusal) != std::string::npos);
