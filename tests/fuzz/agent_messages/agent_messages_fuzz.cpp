@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -28,9 +29,16 @@ struct CountingSink final : LogSink {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("fct-fuzz-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  static const std::filesystem::path dir = [] {
+    auto d = std::filesystem::temp_directory_path() / ("fct-fuzz-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(d);
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove_all(std::filesystem::temp_directory_path() /
+                                      ("fct-fuzz-" + std::to_string(::getpid())), ec);
+    });
+    return d;
+  }();
   std::filesystem::remove(dir / "q.json");
   fabric::ManualClock clock;
   CountingSink sink;
