@@ -44,7 +44,7 @@ void addCommon(CLI::App& app, RawCommon& raw) {
   app.add_option("--home", raw.home, "the agent's home directory (identity, state, log buffer)");
   app.add_option("--ems", raw.ems, "EMS address HOST:PORT (port 8013 when omitted)");
   app.add_option("--seed", raw.seed, "seed of generated identities (default: the home path)");
-  app.add_flag("--enforce-nftables", raw.nft,
+  app.add_flag("--enforce-nftables,--nft", raw.nft,
                "while quarantined, also drop traffic with nftables (needs CAP_NET_ADMIN, own netns)");
   app.add_flag("--real-connections", raw.real,
                "activities also open real connections (network-namespace / container labs)");

@@ -80,7 +80,7 @@ ParseResult parseCommandLine(const std::vector<std::string>& args);
 
 // The control socket of a home directory.
 inline std::filesystem::path controlSocketPath(const std::filesystem::path& home) {
-  return home / "agent.sock";
+  return home / "console.sock";  // NodeHome::consoleSocket()
 }
 
 }  // namespace fabric::forticlient

@@ -1,31 +1,38 @@
 #include "forticlient/client_log.h"
 
-#include <ctime>
 
-#include "forticlient/kv_line.h"
+#include "common/logfmt/log_line_builder.h"
 
 namespace fabric::forticlient {
 namespace {
 
-// The header every FortiClient log starts with (the documented mandatory fields).
-KvLine header(const Identity& id, const LogContext& ctx, int log_id, const char* type,
-              const char* subtype, const char* eventtype, const char* level,
-              std::chrono::system_clock::time_point when, const std::string& msg) {
-  std::time_t t = std::chrono::system_clock::to_time_t(when);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char date[16], time[16];
-  std::strftime(date, sizeof date, "%Y-%m-%d", &tm);
-  std::strftime(time, sizeof time, "%H:%M:%S", &tm);
-  KvLine line;
-  line.quoted("date", date).quoted("time", time).number("logver", 1).number("id", log_id);
-  line.quoted("type", type).quoted("subtype", subtype).quoted("eventtype", eventtype);
-  line.quoted("level", level).quoted("uid", id.uid).quoted("devid", id.serial);
-  line.quoted("hostname", id.hostname).quoted("pcdomain", id.pcdomain);
-  line.bare("deviceip", id.ip).quoted("devicemac", id.mac).quoted("site", "default");
-  line.quoted("fctver", id.fctver).quoted("fgtserial", ctx.fgt_serial);
-  line.quoted("emsserial", ctx.ems_serial).quoted("usingpolicy", ctx.policy);
-  line.quoted("os", id.os_version).quoted("user", id.user).quoted("msg", msg);
+// The header every FortiClient log starts with (the documented mandatory fields), written by the
+// shared FortiClient header writer of common/logfmt.
+logfmt::LogLineBuilder header(const Identity& id, const LogContext& ctx, int log_id, const char* type,
+                              const char* subtype, const char* eventtype, const char* level,
+                              std::chrono::system_clock::time_point when, const std::string& msg) {
+  logfmt::FortiClientHeader h;
+  h.time_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(when.time_since_epoch()).count();
+  h.id = log_id;
+  h.type = type;
+  h.subtype = subtype;
+  h.eventtype = eventtype;
+  h.level = level;
+  h.uid = id.uid;
+  h.devid = id.serial;
+  h.hostname = id.hostname;
+  h.pcdomain = id.pcdomain;
+  h.deviceip = id.ip;
+  h.devicemac = id.mac;
+  h.fctver = id.fctver;
+  h.fgtserial = ctx.fgt_serial;
+  h.emsserial = ctx.ems_serial;
+  h.usingpolicy = ctx.policy;
+  h.os = id.os_version;
+  h.user = id.user;
+  h.msg = msg;
+  logfmt::LogLineBuilder line;
+  logfmt::appendFortiClientHeader(line, h);
   return line;
 }
 
@@ -74,29 +81,29 @@ std::string activityLogLine(const Identity& id, const LogContext& ctx, const Act
   const bool web = a.kind == ActivityKind::kVisit ||
                    (a.kind == ActivityKind::kDownload && !a.host.empty());
   std::string msg = blocked ? "Traffic blocked: endpoint is quarantined by EMS" : "Traffic log";
-  KvLine line = header(id, ctx, 96900, "traffic", "system", "traffic", "info", when, msg);
-  line.number("sessionid", static_cast<std::int64_t>(session_id));
+  logfmt::LogLineBuilder line = header(id, ctx, 96900, "traffic", "system", "traffic", "info", when, msg);
+  line.add("sessionid", static_cast<std::int64_t>(session_id));
   Process p = a.kind == ActivityKind::kResolve ? resolver(id.os) : browser(id.os);
-  line.quoted("srcname", p.name).quoted("srcproduct", p.product).number("srcport", 0);
-  line.quoted("direction", "outbound");
-  if (!a.host.empty()) line.quoted("remotename", a.host);
-  if (a.kind == ActivityKind::kConnect) line.bare("dstip", a.host);
-  if (a.port) line.number("dstport", a.port);
-  line.number("proto", a.kind == ActivityKind::kResolve ? 17 : 6);
-  line.number("rcvdbyte", 0).number("sentbyte", 0);
+  line.add("srcname", p.name).add("srcproduct", p.product).add("srcport", static_cast<std::int64_t>(0));
+  line.add("direction", "outbound");
+  if (!a.host.empty()) line.add("remotename", a.host);
+  if (a.kind == ActivityKind::kConnect) line.add("dstip", a.host, logfmt::Bare);
+  if (a.port) line.add("dstport", static_cast<std::int64_t>(a.port));
+  line.add("proto", static_cast<std::int64_t>(a.kind == ActivityKind::kResolve ? 17 : 6));
+  line.add("rcvdbyte", static_cast<std::int64_t>(0)).add("sentbyte", static_cast<std::int64_t>(0));
   const char* action = blocked ? "blocked" : web ? "userbrowsed" : "passthrough";
   const char* event = web ? "webfilter" : a.kind == ActivityKind::kResolve ? "dns" : "firewall";
-  line.quoted("utmaction", action).quoted("utmevent", event).quoted("service", serviceFor(a));
+  line.add("utmaction", action).add("utmevent", event).add("service", serviceFor(a));
   if (web) {
-    line.number("userinitiated", 1);
-    line.quoted("url", a.path);
+    line.add("userinitiated", static_cast<std::int64_t>(1));
+    line.add("url", a.path);
   }
   if (a.kind == ActivityKind::kDownload) {
     // FortiOS carries a file's SHA-256 in analyticscksum; the analyzer reads it as a hash.
-    line.quoted("filename", a.filename).quoted("analyticscksum", a.sha256);
+    line.add("filename", a.filename).add("analyticscksum", a.sha256);
   }
-  line.quoted("tz", "+0000");
-  return line.str();
+  logfmt::appendFortiClientTz(line, 0);
+  return line.take();
 }
 
 std::string quarantineLogLine(const Identity& id, const LogContext& ctx, QuarantineEvent event,
@@ -116,12 +123,12 @@ std::string quarantineLogLine(const Identity& id, const LogContext& ctx, Quarant
     level = "error";
     msg = "Quarantine command refused";
   }
-  KvLine line = header(id, ctx, log_id, "event", "system", eventtype, level, when, msg);
-  if (!source.empty()) line.quoted("source", source);
-  if (!detail.empty()) line.quoted("reason", detail);
-  line.quoted("flowid", flow_id.empty() ? "N/A" : flow_id);
-  line.quoted("tz", "+0000");
-  return line.str();
+  logfmt::LogLineBuilder line = header(id, ctx, log_id, "event", "system", eventtype, level, when, msg);
+  if (!source.empty()) line.add("source", source);
+  if (!detail.empty()) line.add("reason", detail);
+  line.add("flowid", flow_id.empty() ? "N/A" : flow_id);
+  logfmt::appendFortiClientTz(line, 0);
+  return line.take();
 }
 
 }  // namespace fabric::forticlient

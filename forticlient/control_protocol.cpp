@@ -34,7 +34,12 @@ std::optional<std::size_t> selectEndpoint(const std::vector<EndpointCore*>& endp
 
 ControlOutcome handleControl(const nlohmann::json& request, const std::vector<EndpointCore*>& endpoints) {
   ControlOutcome out;
-  const std::string type = request.value("type", "");
+  if (!request.is_object()) {
+    out.reply = error("a request must be a JSON object with a 'type'");
+    return out;
+  }
+  auto type_it = request.find("type");
+  const std::string type = type_it != request.end() && type_it->is_string() ? type_it->get<std::string>() : "";
   std::string selector;
   if (auto it = request.find("endpoint"); it != request.end()) {
     if (!it->is_string()) {

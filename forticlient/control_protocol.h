@@ -1,5 +1,5 @@
 #pragma once
-// The local control socket DIR/agent.sock (framed JSON, common/net/frame_codec.h), used by
+// The local control socket DIR/console.sock (framed JSON, common/net/frame_codec.h), used by
 // `forticlient act` and `forticlient status`. The handler is a pure function of
 // (request, endpoints): the socket layer only moves frames.
 //

@@ -1,11 +1,13 @@
 #include "forticlient/syslog_frame.h"
 
+#include "common/logfmt/syslog_frame_decoder.h"
+
 namespace fabric::forticlient {
 
 std::string octetCountedFrame(std::string_view line, int pri) {
   std::string msg = "<" + std::to_string(pri) + ">";
   msg.append(line);
-  return std::to_string(msg.size()) + " " + msg;
+  return logfmt::encodeOctetCounted(msg);
 }
 
 int priForLine(std::string_view line) {

@@ -1,8 +1,7 @@
 #pragma once
-// RFC 5425 octet-counting framing of a FortiClient log line: "MSG-LEN SP SYSLOG-MSG", where
-// SYSLOG-MSG is "<PRI>" followed by the key=value line, as FortiOS devices send it (no RFC 5424
-// header; FORMAT-NOTES.md (c) "PRI only, then key=value"). Kept internal until common/logfmt's
-// encoder lands.
+// A FortiClient log line as one RFC 5425 frame: "MSG-LEN SP <PRI>key=value…", where SYSLOG-MSG is
+// "<PRI>" followed by the line, as FortiOS devices send it (no RFC 5424 header; FORMAT-NOTES.md
+// (c) "PRI only, then key=value"). The octet counting itself is common/logfmt's encoder.
 
 #include <string>
 #include <string_view>

@@ -113,3 +113,12 @@ TEST_CASE("release with the access code returns the reaction to dispatch") {
   CHECK(ok.reaction->quarantine_changed);
   CHECK_FALSE(f.cores[1]->quarantine().quarantined);
 }
+
+TEST_CASE("a request that is not an object, or whose type is not a string, gets an error") {
+  Fleet f;
+  for (const json& bad : {json(nullptr), json::array(), json("status"), json{{"type", 5}}}) {
+    auto out = handleControl(bad, f.ptrs);
+    CHECK(out.reply["type"] == "error");
+    CHECK_FALSE(out.endpoint);
+  }
+}

@@ -1,0 +1,213 @@
+#include "forticlient/agent.h"
+
+#include <ctime>
+#include <iostream>
+#include <unordered_map>
+
+#include "common/base/atomic_file.h"
+#include "common/console/local_socket.h"
+#include "common/tls/pki.h"
+#include "forticlient/control_protocol.h"
+#include "forticlient/real_activity.h"
+
+namespace fabric::forticlient {
+namespace {
+
+constexpr std::chrono::milliseconds kTick{100};
+constexpr std::chrono::milliseconds kRealTimeout{3000};
+
+nlohmann::json errorReply(const std::string& message) {
+  return {{"type", "error"}, {"message", message}};
+}
+
+}  // namespace
+
+std::vector<EndpointSpec> singleEndpoint(const RunOptions& options) {
+  EndpointSpec spec;
+  spec.dir = options.common.home;
+  spec.identity = loadOrCreateIdentity(options.common.home, options.common.seed, options.identity);
+  return {spec};
+}
+
+std::vector<EndpointSpec> fleetEndpoints(const FleetOptions& options) {
+  std::vector<EndpointSpec> specs;
+  specs.reserve(options.count);
+  for (std::uint32_t i = 0; i < options.count; ++i) {
+    auto ip = ipv4Add(options.first_ip, i);
+    if (!ip) throw std::runtime_error("--first-ip + --count overflows IPv4");
+    EndpointSpec spec;
+    spec.dir = options.common.home / "endpoints" / std::to_string(i);
+    IdentityOverrides pinned;
+    pinned.ip = *ip;
+    // The identity of endpoint i is made from (seed, i) once and then kept in its agent.json.
+    const auto file = spec.dir / "agent.json";
+    if (!std::filesystem::exists(file)) {
+      Identity id = fleetIdentity(options.common.seed, i,
+                                  fleetOs(i, options.linux_every, options.macos_every), *ip);
+      std::error_code ec;
+      std::filesystem::create_directories(spec.dir, ec);
+      if (ec) throw std::runtime_error("cannot create " + spec.dir.string() + ": " + ec.message());
+      if (auto err = writeFileAtomically(file, id.toJson().dump(2) + "\n"); !err.empty()) {
+        throw std::runtime_error(err);
+      }
+    }
+    spec.identity = loadOrCreateIdentity(spec.dir, options.common.seed, pinned);
+    specs.push_back(std::move(spec));
+  }
+  return specs;
+}
+
+// The control socket: one handler per connection, each request answered through Agent::handle.
+struct Agent::Control {
+  struct Handler final : console::LocalSocketHandler {
+    explicit Handler(Agent& a) : agent(a) {}
+    nlohmann::json handle(const nlohmann::json& message) override { return agent.handle(message); }
+    Agent& agent;
+  };
+  explicit Control(Agent& agent)
+      : server(agent.home_.consoleSocket(),
+               [&agent] { return std::make_unique<Handler>(agent); }) {}
+  console::LocalSocketServer server;
+};
+
+Agent::Agent(const CommonRunOptions& options, std::vector<EndpointSpec> endpoints, const Clock& clock)
+    : options_(options), specs_(std::move(endpoints)), clock_(clock), home_(options.home, "forticlient") {}
+
+Agent::~Agent() { stop(); }
+
+void Agent::diag(const std::string& line) {
+  std::time_t t = std::chrono::system_clock::to_time_t(clock_.now());
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::lock_guard<std::mutex> lock(diag_mutex_);
+  std::cerr << stamp << " forticlient: " << line << std::endl;
+}
+
+std::string Agent::start() {
+  if (specs_.empty()) return "no endpoint to run";
+  if (options_.enforce_nftables && specs_.size() > 1) {
+    return "--enforce-nftables needs one endpoint in its own network namespace; a fleet shares "
+           "one namespace and enforces quarantine in-process only";
+  }
+  try {
+    std::filesystem::remove(home_.readyFile());  // a kill -9 leaves the previous run's behind
+    home_.writePid();
+    const Identity& first = specs_.front().identity;
+    nlohmann::json identity = {{"serial", first.uid}, {"hostname", first.hostname},
+                               {"endpoints", specs_.size()}};
+    if (auto err = writeFileAtomically(home_.file("identity.json"), identity.dump(2) + "\n");
+        !err.empty()) {
+      return err;
+    }
+    tls::CertificateSpec cert;
+    cert.common_name = specs_.size() == 1 ? first.hostname : "forticlient-fleet";
+    cert.serial_number = first.serial;
+    cert.dns_names = {first.hostname};
+    cert.ip_addresses = {first.ip};
+    auto files = tls::ensureNodeCertificate(home_.dir(), cert);
+    RuntimeOptions ro;
+    ro.ems = options_.ems;
+    ro.tls.ca = files.ca;
+    ro.tls.cert = files.cert;
+    ro.tls.key = files.key;
+    ro.log_buffer_bytes = options_.log_buffer_bytes;
+    ro.link.log = [this](const std::string& line) { diag(line); };
+    if (options_.enforce_nftables) nft_ = std::make_unique<ProcessNftRunner>();
+    for (const auto& spec : specs_) {
+      runtimes_.push_back(std::make_unique<EndpointRuntime>(
+          loop_, clock_, spec.dir, spec.identity, ro, nft_.get(),
+          [this](const std::string& line) { diag(line); }));
+    }
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  loop_.start();
+  started_ = true;
+  loop_.call([this] {
+    for (auto& rt : runtimes_) rt->start();
+    tick_ = loop_.every(kTick, [this] {
+      for (auto& rt : runtimes_) rt->tick();
+    });
+  });
+  if (auto err = startControlSocket(); !err.empty()) return err;
+  nlohmann::json ready = {{"serial", specs_.front().identity.uid},
+                          {"address", specs_.front().identity.ip},
+                          {"ports", nlohmann::json::object()},
+                          {"endpoints", specs_.size()},
+                          {"control_socket", home_.consoleSocket().string()}};
+  try {
+    home_.writeReady(ready);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  diag("running " + std::to_string(specs_.size()) + " endpoint(s); EMS " + options_.ems.host + ":" +
+       std::to_string(options_.ems.port) + "; quarantine enforcement " +
+       (nft_ ? "in-process + nftables" : "in-process"));
+  return {};
+}
+
+std::string Agent::startControlSocket() {
+  if (auto err = console::checkSocketPath(home_.consoleSocket()); !err.empty()) return err;
+  control_ = std::make_unique<Control>(*this);
+  return control_->server.start();
+}
+
+void Agent::stop() {
+  if (control_) {
+    control_->server.stop();
+    control_.reset();
+  }
+  if (started_) {
+    loop_.call([this] {
+      tick_.reset();
+      for (auto& rt : runtimes_) rt->stop();
+    });
+    loop_.stop();
+    started_ = false;
+  }
+  runtimes_.clear();
+  home_.clearRuntimeFiles();
+}
+
+nlohmann::json Agent::handle(const nlohmann::json& request) {
+  if (!request.is_object()) return errorReply("a request must be a JSON object");
+  if (!started_) return errorReply("the agent is not running");
+  struct Answer {
+    nlohmann::json reply;
+    std::optional<Activity> real;
+    std::string source_ip;
+  };
+  Answer answer = loop_.call([&] {
+    std::vector<EndpointCore*> cores;
+    cores.reserve(runtimes_.size());
+    for (auto& rt : runtimes_) cores.push_back(&rt->core());
+    ControlOutcome out = handleControl(request, cores);
+    Answer a;
+    if (out.endpoint) {
+      EndpointRuntime& rt = *runtimes_[*out.endpoint];
+      if (out.reaction) rt.apply(*out.reaction);
+      else rt.logsAppended();
+      a.source_ip = rt.core().identity().ip;
+    }
+    if (out.reply.value("type", "") == "status-result") {
+      // The core's view plus the runtime's links, log buffer and enforcement.
+      std::unordered_map<std::string, std::size_t> by_uid;
+      for (std::size_t i = 0; i < runtimes_.size(); ++i) by_uid[runtimes_[i]->core().identity().uid] = i;
+      for (auto& e : out.reply["endpoints"]) {
+        if (auto it = by_uid.find(e.value("uid", "")); it != by_uid.end()) e = runtimes_[it->second]->status();
+      }
+    }
+    a.reply = std::move(out.reply);
+    a.real = std::move(out.real_activity);
+    return a;
+  });
+  if (answer.real && options_.real_connections) {
+    RealOutcome r = performRealActivity(*answer.real, answer.source_ip, kRealTimeout);
+    if (r.attempted) answer.reply["connection"] = {{"ok", r.ok}, {"detail", r.detail}};
+  }
+  return answer.reply;
+}
+
+}  // namespace fabric::forticlient
