@@ -100,6 +100,8 @@ ParseOutcome parseScenario(std::string_view text);
 
 // Canonical text (one statement per line, cli blocks indented by 4 spaces).
 std::string formatScenario(const Scenario& scenario);
+// One step's canonical text (a cli block spans several lines).
+std::string formatStep(const Step& step);
 
 // "10s", "500ms", "2m" -> milliseconds; returns false when malformed or outside 1 ms .. 1 h.
 bool parseDuration(std::string_view text, std::chrono::milliseconds& out);

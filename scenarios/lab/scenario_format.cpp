@@ -40,6 +40,35 @@ std::string conditionText(const Condition& c) {
 
 }  // namespace
 
+std::string formatStep(const Step& step) {
+  std::ostringstream out;
+  switch (step.kind) {
+    case StepKind::kStart: out << "start " << join(step.targets); break;
+    case StepKind::kStop: out << "stop " << join(step.targets); break;
+    case StepKind::kRestart: out << "restart " << join(step.targets); break;
+    case StepKind::kKill: out << "kill -9 " << join(step.targets); break;
+    case StepKind::kCli:
+      out << "cli " << step.targets.at(0) << (step.expect_failure ? " fails" : "") << ":";
+      if (step.cli_lines.size() == 1) {
+        out << " " << step.cli_lines[0];
+      } else {
+        for (const auto& line : step.cli_lines) out << "\n    " << line;
+      }
+      break;
+    case StepKind::kActivity:
+      out << "endpoint " << quoteWord(step.targets.at(0)) << " " << step.activity << " " << join(step.arguments);
+      if (step.expect_failure) out << " expect blocked";
+      break;
+    case StepKind::kWait:
+      out << "wait " << conditionText(step.condition) << " within " << formatDuration(step.within);
+      break;
+    case StepKind::kExpect: out << "expect " << conditionText(step.condition); break;
+    case StepKind::kTrace: out << "trace " << quoteWord(step.targets.at(0)); break;
+    case StepKind::kSay: out << "say " << step.text; break;
+  }
+  return out.str();
+}
+
 std::string formatScenario(const Scenario& scenario) {
   std::ostringstream out;
   if (!scenario.title.empty()) out << "title " << scenario.title << "\n";
@@ -53,33 +82,7 @@ std::string formatScenario(const Scenario& scenario) {
       out << "\n";
     }
   }
-  for (const auto& step : scenario.steps) {
-    switch (step.kind) {
-      case StepKind::kStart: out << "start " << join(step.targets); break;
-      case StepKind::kStop: out << "stop " << join(step.targets); break;
-      case StepKind::kRestart: out << "restart " << join(step.targets); break;
-      case StepKind::kKill: out << "kill -9 " << join(step.targets); break;
-      case StepKind::kCli:
-        out << "cli " << step.targets.at(0) << (step.expect_failure ? " fails" : "") << ":";
-        if (step.cli_lines.size() == 1) {
-          out << " " << step.cli_lines[0];
-        } else {
-          for (const auto& line : step.cli_lines) out << "\n    " << line;
-        }
-        break;
-      case StepKind::kActivity:
-        out << "endpoint " << quoteWord(step.targets.at(0)) << " " << step.activity << " " << join(step.arguments);
-        if (step.expect_failure) out << " expect blocked";
-        break;
-      case StepKind::kWait:
-        out << "wait " << conditionText(step.condition) << " within " << formatDuration(step.within);
-        break;
-      case StepKind::kExpect: out << "expect " << conditionText(step.condition); break;
-      case StepKind::kTrace: out << "trace " << quoteWord(step.targets.at(0)); break;
-      case StepKind::kSay: out << "say " << step.text; break;
-    }
-    out << "\n";
-  }
+  for (const auto& step : scenario.steps) out << formatStep(step) << "\n";
   return out.str();
 }
 
