@@ -67,17 +67,22 @@ std::string emsConfig(const LabPlan& plan, const std::string& password_hash) {
   const NodePlan& fgt = *plan.node("fortigate");
   const NodePlan& ems = *plan.node("ems");
   const NodePlan& faz = *plan.node("fortianalyzer");
+  const std::string endpoints_net = (plan.netns ? "10." : "127.") + std::to_string(plan.octet) + ".1.0";
   std::ostringstream o;
-  o << "config system server\n"
+  o << "config system global\n"
     << "    set hostname \"" << ems.hostname << "\"\n"
-    << "    set https-port " << ems.port("https") << "\n"
-    << "    set fct-port " << ems.port("telemetry") << "\n"
-    << "    set remote-https-access enable\n"
     << "end\n"
     << "config system admin\n"
     << "    edit \"" << plan.ems_admin << "\"\n"
     << "        set password ENC " << password_hash << "\n"
+    << "        set role super-admin\n"
     << "    next\n"
+    << "end\n"
+    << "config system server\n"
+    << "    set listen-ip " << ems.address << "\n"
+    << "    set https-port " << ems.port("https") << "\n"
+    << "    set fct-port " << ems.port("telemetry") << "\n"
+    << "    set remote-https-access enable\n"
     << "end\n"
     << "config endpoint profile\n"
     << "    edit \"lab-profile\"\n"
@@ -87,7 +92,7 @@ std::string emsConfig(const LabPlan& plan, const std::string& password_hash) {
     << "end\n"
     << "config endpoint gateway-list\n"
     << "    edit \"lab-gateways\"\n"
-    << "        config gateways\n"
+    << "        config fortigate\n"
     << "            edit \"" << fgt.hostname << "\"\n"
     << "                set address " << fgt.address << "\n"
     << "                set port " << fgt.port("telemetry") << "\n"
@@ -96,8 +101,9 @@ std::string emsConfig(const LabPlan& plan, const std::string& password_hash) {
     << "    next\n"
     << "end\n"
     << "config endpoint assignment-rule\n"
-    << "    edit \"lab-endpoints\"\n"
-    << "        set match-subnet " << (plan.netns ? "10." : "127.") << plan.octet << ".1.0 255.255.255.0\n"
+    << "    edit 1\n"
+    << "        set comments \"every endpoint of the lab\"\n"
+    << "        set match-ip " << endpoints_net << " 255.255.255.0\n"
     << "        set profile \"lab-profile\"\n"
     << "        set gateway-list \"lab-gateways\"\n"
     << "    next\n"
@@ -107,14 +113,29 @@ std::string emsConfig(const LabPlan& plan, const std::string& password_hash) {
 
 std::string fortianalyzerConfig(const LabPlan& plan, const std::string& feed_path) {
   const NodePlan& faz = *plan.node("fortianalyzer");
+  const NodePlan& fgt = *plan.node("fortigate");
   std::ostringstream o;
   o << "config system global\n"
     << "    set hostname \"" << faz.hostname << "\"\n"
     << "end\n"
+    << "config system admin setting\n"
+    << "    set https_port " << faz.port("https") << "\n"
+    << "end\n"
+    << "config system log-receiver\n"
+    << "    set syslog-udp-port " << faz.port("syslog") << "\n"
+    << "    set syslog-tcp-port " << faz.port("syslog") << "\n"
+    << "    set syslog-tls-port " << faz.port("syslog-tls") << "\n"
+    << "end\n"
+    << "config system device\n"
+    << "    edit \"" << fgt.serial << "\"\n"
+    << "        set devname \"" << fgt.hostname << "\"\n"
+    << "        set ip \"" << fgt.address << "\"\n"
+    << "    next\n"
+    << "end\n"
     << "config system threat-feed\n"
     << "    edit \"lab-demo\"\n"
+    << "        set file \"" << feed_path << "\"\n"
     << "        set format csv\n"
-    << "        set path \"" << feed_path << "\"\n"
     << "    next\n"
     << "end\n";
   return o.str();

@@ -7,7 +7,7 @@
 //   <EMS_SERIAL_NUMBER>, <EMS_ADMIN>, <PASSWORD>), plus the FortiAnalyzer it logs to.
 // EMS: its administrator, `system server` (remote HTTPS access enabled), the endpoint profile naming
 //   the FortiAnalyzer, the gateway list naming the FortiGate and the rule assigning both.
-// FortiAnalyzer: the lab's threat feed file.
+// FortiAnalyzer: its receiver ports, the FortiGate registered as a log device, the demo threat feed.
 
 #include <string>
 

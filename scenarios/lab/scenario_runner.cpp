@@ -217,7 +217,11 @@ bool ScenarioRunner::runStep(const Step& step, std::string& failure) {
       words.insert(words.end(), step.arguments.begin(), step.arguments.end());
       auto r = lab_.act(endpoint, words);
       last_output_ = r.output;
-      bool blocked = r.exit_code != 0;
+      if (r.exit_code != 0 && r.exit_code != 1) {
+        failure = "could not reach " + endpoint + " (exit " + std::to_string(r.exit_code) + "):\n" + indent(r.output);
+        return false;
+      }
+      bool blocked = r.exit_code == 1;
       if (blocked != step.expect_failure) {
         failure = endpoint + " " + step.activity + " " + (blocked ? "was refused" : "succeeded") + ", expected " +
                   (step.expect_failure ? "blocked" : "ok") + ":\n" + indent(r.output);
