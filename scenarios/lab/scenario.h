@@ -5,6 +5,8 @@
 // canonical text of a scenario; parsing it gives the same scenario back (the fuzz target checks it).
 
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -35,8 +37,9 @@ enum class ConditionKind {
   kNotConnectedFortigate,  // <endpoint> not connected to fortigate
   kUp,                   // <node|endpoint> up
   kDown,                 // <node|endpoint> down
-  kLogsMatching,         // logs matching "<filter>"        (at least one FortiAnalyzer log)
-  kNoLogsMatching,       // no logs matching "<filter>"
+  kLogsMatching,         // logs matching "<filter>" ["<filter>"...]  (at least one FortiAnalyzer log
+                         //   matching every filter)
+  kNoLogsMatching,       // no logs matching "<filter>" ["<filter>"...]
   kOutputContains,       // output contains "<text>"        (of the last cli / endpoint step)
   kOutputLacks,          // output lacks "<text>"
   kTimelineSteps,        // timeline <endpoint> steps A..B [in order]
@@ -46,7 +49,8 @@ enum class ConditionKind {
 struct Condition {
   ConditionKind kind = ConditionKind::kQuarantined;
   std::string subject;  // endpoint or node name
-  std::string text;     // filter or output text
+  std::string text;     // output text
+  std::vector<std::string> filters;  // logs: FortiAnalyzer filters, AND-ed
   int first_step = 0;   // timeline: A (or N for kTimelineWithout)
   int last_step = 0;    // timeline: B
   bool in_order = false;
@@ -106,5 +110,18 @@ std::string formatStep(const Step& step);
 // "10s", "500ms", "2m" -> milliseconds; returns false when malformed or outside 1 ms .. 1 h.
 bool parseDuration(std::string_view text, std::chrono::milliseconds& out);
 std::string formatDuration(std::chrono::milliseconds duration);
+
+}  // namespace fabric::lab
+
+namespace fabric::lab {
+
+// References in CLI lines, activity arguments and filters: ${NAME.ATTR}, where NAME is a node
+// (fortigate, fgt, ems, fortianalyzer, faz) with ATTR ip | serial | hostname, or an endpoint with
+// ATTR ip | hostname | uid. They are replaced when the step runs, because addresses and serial
+// numbers are drawn per lab (`cli fgt: diagnose endpoint forticlient-ems-rest-api
+// queue-complete-calls Q-${pc1.ip}`).
+using ReferenceLookup = std::function<std::optional<std::string>(const std::string& name, const std::string& attr)>;
+// Replaces every reference; on an unknown or malformed one returns nullopt with `error` set.
+std::optional<std::string> expandReferences(std::string_view text, const ReferenceLookup& lookup, std::string& error);
 
 }  // namespace fabric::lab

@@ -23,8 +23,8 @@ std::string conditionText(const Condition& c) {
     case ConditionKind::kNotConnectedFortigate: return quoteWord(c.subject) + " not connected to fortigate";
     case ConditionKind::kUp: return quoteWord(c.subject) + " up";
     case ConditionKind::kDown: return quoteWord(c.subject) + " down";
-    case ConditionKind::kLogsMatching: return "logs matching " + quoteWord(c.text);
-    case ConditionKind::kNoLogsMatching: return "no logs matching " + quoteWord(c.text);
+    case ConditionKind::kLogsMatching: return "logs matching " + join(c.filters);
+    case ConditionKind::kNoLogsMatching: return "no logs matching " + join(c.filters);
     case ConditionKind::kOutputContains: return "output contains " + quoteWord(c.text);
     case ConditionKind::kOutputLacks: return "output lacks " + quoteWord(c.text);
     case ConditionKind::kTimelineSteps: {

@@ -202,7 +202,29 @@ class Parser {
     return step;
   }
 
-  void push(Step step) { scenario_.steps.push_back(std::move(step)); }
+  // References are checked against the declarations; their values come from the lab at run time.
+  void checkReferences(const std::string& text) {
+    ReferenceLookup known = [this](const std::string& name, const std::string& attr) -> std::optional<std::string> {
+      std::string node = canonicalNodeName(name);
+      if (isNodeName(node)) {
+        if (attr == "ip" || attr == "serial" || attr == "hostname") return "";
+        return std::nullopt;
+      }
+      bool declared = scenario_.endpoints.empty() ? name == "pc1" : scenario_.endpoint(name) != nullptr;
+      if (declared && (attr == "ip" || attr == "hostname" || attr == "uid")) return "";
+      return std::nullopt;
+    };
+    std::string error;
+    if (!expandReferences(text, known, error)) fail(error);
+  }
+
+  void push(Step step) {
+    for (const auto& line : step.cli_lines) checkReferences(line);
+    for (const auto& arg : step.arguments) checkReferences(arg);
+    checkReferences(step.condition.text);
+    for (const auto& f : step.condition.filters) checkReferences(f);
+    scenario_.steps.push_back(std::move(step));
+  }
 
   void declarationsFirst(const char* what) {
     if (!scenario_.steps.empty())
@@ -311,6 +333,7 @@ class Parser {
       if (body[0] == '#') continue;
       line_no_ = static_cast<int>(j) + 1;
       checkControl(body);
+      checkReferences(body);
       step.cli_lines.push_back(body);
     }
     if (step.cli_lines.empty())
@@ -374,11 +397,14 @@ class Parser {
     if (w.empty()) fail(std::string(for_wait ? "wait" : "expect") + " needs a condition" + conditionHint());
     if (w[0] == "logs" || w[0] == "no") {
       bool negated = w[0] == "no";
-      if (negated ? !is({"no", "logs", "matching", "*"}) : !is({"logs", "matching", "*"}))
-        fail("expected `logs matching \"FILTER\"` or `no logs matching \"FILTER\"`");
+      std::size_t first = negated ? 3 : 2;
+      if (w.size() <= first || (negated && w[1] != "logs") || w[first - 1] != "matching")
+        fail("expected `logs matching \"FILTER\" [\"FILTER\"...]` or `no logs matching \"FILTER\"...`");
       c.kind = negated ? ConditionKind::kNoLogsMatching : ConditionKind::kLogsMatching;
-      c.text = w.back();
-      if (c.text.empty()) fail("the log filter is empty");
+      c.filters.assign(w.begin() + static_cast<std::ptrdiff_t>(first), w.end());
+      for (const auto& f : c.filters) {
+        if (f.empty()) fail("a log filter is empty");
+      }
       return c;
     }
     if (w[0] == "output") {

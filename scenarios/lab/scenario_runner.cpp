@@ -39,7 +39,7 @@ std::string indent(const std::string& text) {
 ScenarioRunner::ScenarioRunner(LabController& lab, std::ostream& out, const std::atomic<bool>& interrupted)
     : lab_(lab), out_(out), interrupted_(interrupted) {}
 
-std::vector<std::string> ScenarioRunner::expand(const std::vector<std::string>& targets, bool for_start) const {
+std::vector<std::string> ScenarioRunner::expandTargets(const std::vector<std::string>& targets, bool for_start) const {
   std::vector<std::string> out;
   auto add = [&](const std::string& n) {
     if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
@@ -66,6 +66,33 @@ std::string ScenarioRunner::endpointUid(const std::string& endpoint) {
   auto j = nlohmann::json::parse(text.value_or(""), nullptr, false);
   if (j.is_object() && j.contains("uid") && j["uid"].is_string()) return j["uid"];
   return "";
+}
+
+std::string ScenarioRunner::expand(const std::string& text) {
+  if (text.find("${") == std::string::npos) return text;
+  ReferenceLookup lookup = [this](const std::string& name, const std::string& attr) -> std::optional<std::string> {
+    std::string node = canonicalNodeName(name);
+    if (const NodePlan* n = lab_.plan().node(node)) {
+      if (attr == "ip") return n->address;
+      if (attr == "serial") return n->serial;
+      if (attr == "hostname") return n->hostname;
+      return std::nullopt;
+    }
+    const EndpointPlan* e = lab_.plan().endpoint(name);
+    if (!e) return std::nullopt;
+    if (attr == "ip") return e->address;
+    if (attr == "hostname") return e->hostname;
+    if (attr == "uid") {
+      std::string uid = endpointUid(e->name);
+      if (uid.empty()) return std::nullopt;
+      return uid;
+    }
+    return std::nullopt;
+  };
+  std::string error;
+  auto out = expandReferences(text, lookup, error);
+  if (!out) throw std::runtime_error(error);
+  return *out;
 }
 
 ConditionState ScenarioRunner::evaluate(const Condition& c) {
@@ -109,7 +136,9 @@ ConditionState ScenarioRunner::evaluate(const Condition& c) {
     case ConditionKind::kNoLogsMatching: {
       try {
         LabLogs logs(lab_.home("fortianalyzer"));
-        auto r = logs.search({c.text}, 1, true);
+        std::vector<std::string> filters;
+        for (const auto& f : c.filters) filters.push_back(expand(f));
+        auto r = logs.search(filters, 1, true);
         if (!r.error.empty()) {
           s.observed = "search error: " + r.error;
           return s;
@@ -176,22 +205,24 @@ bool ScenarioRunner::runStep(const Step& step, std::string& failure) {
     case StepKind::kSay:
       return true;
     case StepKind::kStart:
-      for (const auto& name : expand(step.targets, true)) lab_.start(name, kStartTimeout);
+      for (const auto& name : expandTargets(step.targets, true)) lab_.start(name, kStartTimeout);
       return true;
     case StepKind::kStop:
-      for (const auto& name : expand(step.targets, false)) lab_.stop(name);
+      for (const auto& name : expandTargets(step.targets, false)) lab_.stop(name);
       return true;
     case StepKind::kKill:
-      for (const auto& name : expand(step.targets, false)) lab_.kill(name);
+      for (const auto& name : expandTargets(step.targets, false)) lab_.kill(name);
       return true;
     case StepKind::kRestart:
-      for (const auto& name : expand(step.targets, false)) {
+      for (const auto& name : expandTargets(step.targets, false)) {
         lab_.stop(name);
         lab_.start(name, kStartTimeout);
       }
       return true;
     case StepKind::kCli: {
-      auto r = lab_.cli(step.targets[0], step.cli_lines);
+      std::vector<std::string> lines;
+      for (const auto& line : step.cli_lines) lines.push_back(expand(line));
+      auto r = lab_.cli(step.targets[0], lines);
       last_output_ = r.output;
       if (r.timed_out) {
         failure = "the CLI of " + step.targets[0] + " did not answer within 30 s";
@@ -214,7 +245,7 @@ bool ScenarioRunner::runStep(const Step& step, std::string& failure) {
         return false;
       }
       std::vector<std::string> words = {step.activity};
-      words.insert(words.end(), step.arguments.begin(), step.arguments.end());
+      for (const auto& arg : step.arguments) words.push_back(expand(arg));
       auto r = lab_.act(endpoint, words);
       last_output_ = r.output;
       if (r.exit_code != 0 && r.exit_code != 1) {

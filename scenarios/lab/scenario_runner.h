@@ -35,8 +35,10 @@ class ScenarioRunner {
 
  private:
   bool runStep(const Step& step, std::string& failure);
-  std::vector<std::string> expand(const std::vector<std::string>& targets, bool for_start) const;
+  std::vector<std::string> expandTargets(const std::vector<std::string>& targets, bool for_start) const;
   std::string endpointUid(const std::string& endpoint);
+  // ${NAME.ATTR} replaced with this lab's values; throws std::runtime_error on an unknown one.
+  std::string expand(const std::string& text);
 
   LabController& lab_;
   std::ostream& out_;

@@ -120,7 +120,7 @@ say EMS is back: the pending command goes out now.
   CHECK(s.steps[7].expect_failure);
   CHECK(s.steps[9].arguments.size() == 2);
   CHECK(s.steps[10].within == std::chrono::milliseconds(500));
-  CHECK(s.steps[11].condition.text == "logid==0100046600");
+  CHECK(s.steps[11].condition.filters == std::vector<std::string>{"logid==0100046600"});
   CHECK(s.steps[11].within == std::chrono::minutes(2));
   CHECK(s.steps[17].condition.kind == ConditionKind::kConnectedFortigate);
   CHECK(s.steps[18].condition.kind == ConditionKind::kNotConnectedFortigate);
@@ -167,6 +167,8 @@ TEST_CASE("errors name the line and the problem") {
       {"expect timeline pc1 without step 9\n", 1, "from 1 to 5"},
       {"expect logs matching \"a\n", 1, "not closed"},
       {"expect logs matching \"\"\n", 1, "filter is empty"},
+      {"expect logs matching\n", 1, "expected `logs matching"},
+      {"expect no logs matching \"a\" \"\"\n", 1, "filter is empty"},
       {"say\n", 1, "say needs the text"},
       {"kill -15 ems\n", 1, "kill only knows -9"},
       {"stop ems ems\n", 1, "named twice"},
@@ -174,6 +176,10 @@ TEST_CASE("errors name the line and the problem") {
       {"title a\ntitle b\n", 2, "already has a title"},
       {"start all\nstop \x01\n", 2, "control character 0x01"},
       {"lab machine x\n", 1, "lab declares endpoints"},
+      {"cli fgt: diagnose x Q-${pc2.ip}\n", 1, "unknown reference ${pc2.ip}"},
+      {"cli fgt: x ${pc1.serial}\n", 1, "unknown reference ${pc1.serial}"},
+      {"cli fgt:\n    a\n    b ${ems}\n", 3, "must be ${NAME.ATTR}"},
+      {"expect logs matching \"srcip==${pc1.ip\"\n", 1, "not closed"},
   };
   for (const auto& c : cases) {
     INFO(c.text);
@@ -210,7 +216,7 @@ cli ems:
     set remote-https-access disable
     end
 endpoint pc1 visit "http://a.example/with space" expect blocked
-wait logs matching "msg=\"x y\" and level==high" within 1500ms
+wait logs matching "msg=@x y" "level==high" within 1500ms
 expect timeline mac steps 2..4 in order
 say done
 )");
@@ -249,4 +255,20 @@ TEST_CASE("every shipped scenario file parses") {
     CHECK_FALSE(s.steps.empty());
   }
   CHECK(files >= 1);
+}
+
+TEST_CASE("references are expanded with the lab's values") {
+  auto s = parseOk("cli fgt: diagnose endpoint forticlient-ems-rest-api queue-complete-calls Q-${pc1.ip}\n"
+                   "expect logs matching \"devid==${ems.serial}\"\n");
+  ReferenceLookup lookup = [](const std::string& name, const std::string& attr) -> std::optional<std::string> {
+    if (name == "pc1" && attr == "ip") return "127.9.1.1";
+    if (name == "ems" && attr == "serial") return "FCTEMS0012345678";
+    return std::nullopt;
+  };
+  std::string error;
+  CHECK(expandReferences(s.steps[0].cli_lines[0], lookup, error) ==
+        std::string("diagnose endpoint forticlient-ems-rest-api queue-complete-calls Q-127.9.1.1"));
+  CHECK(expandReferences(s.steps[1].condition.filters.at(0), lookup, error) == std::string("devid==FCTEMS0012345678"));
+  CHECK_FALSE(expandReferences("${pc1.uid}", lookup, error));
+  CHECK_THAT(error, Catch::Contains("unknown reference ${pc1.uid}"));
 }
