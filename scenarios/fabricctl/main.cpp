@@ -51,6 +51,9 @@ int main(int argc, char** argv) {
   upCmd->add_option("--timeout", up.timeout_s, "seconds each program may take to become ready")
       ->check(CLI::Range(1, 600))
       ->capture_default_str();
+  int octet = 0;
+  upCmd->add_option("--octet", octet, "fixed second octet B of the lab's 127.B/16 (10.B/16) addresses")
+      ->check(CLI::Range(1, 254));
   bool no_start = false;
   upCmd->add_flag("--no-start", no_start, "only write the lab directory");
 
@@ -102,6 +105,20 @@ int main(int argc, char** argv) {
   runCmd->add_flag("--keep", run.keep, "keep the fresh lab's directory");
   runCmd->add_flag("--netns", run.netns, "fresh lab in network-namespace mode (root)");
 
+  ComposeOptions compose;
+  auto* composeCmd = app.add_subcommand("compose", "print docker-compose.yml for a --netns lab directory");
+  dirOption(composeCmd, compose.common);
+  composeCmd->add_option("--replicas", compose.replicas, "FortiClient replicas")
+      ->check(CLI::Range(1, 250))
+      ->capture_default_str();
+
+  EnrollOptions enroll;
+  auto* enrollCmd = app.add_subcommand("enroll", "(container lab) issue an agent certificate from the lab CA");
+  enrollCmd->add_option("--ca", enroll.ca_dir, "directory with ca.pem and ca.key")->required();
+  enrollCmd->add_option("--home", enroll.home, "agent home directory")->required();
+  enrollCmd->add_option("--ip", enroll.ip, "the agent's address (certificate SAN)")->required();
+  enrollCmd->add_option("--hostname", enroll.hostname, "the agent's host name")->required();
+
   std::string inet_listen;
   std::string inet_ready;
   auto* inetCmd = app.add_subcommand("internet-host", "(used by --netns labs) the internet: HTTP and DNS");
@@ -113,6 +130,7 @@ int main(int argc, char** argv) {
 
   if (*upCmd) {
     up.start = !no_start;
+    if (octet != 0) up.octet = octet;
     return cmdUp(up, g_interrupted);
   }
   if (*downCmd) return cmdDown(down);
@@ -125,6 +143,8 @@ int main(int argc, char** argv) {
     if (!run_dir.empty()) run.dir = run_dir;
     return cmdRun(run, g_interrupted);
   }
+  if (*composeCmd) return cmdCompose(compose);
+  if (*enrollCmd) return cmdEnroll(enroll);
   if (*inetCmd) return runInternetHost(inet_listen, 80, 53, inet_ready, g_interrupted);
   return 2;
 }

@@ -13,6 +13,8 @@
 #include <cerrno>
 
 #include "common/base/atomic_file.h"
+#include "common/tls/pki.h"
+#include "scenarios/lab/compose.h"
 #include "scenarios/lab/internet_host.h"
 #include "scenarios/lab/lab_controller.h"
 #include "scenarios/lab/lab_logs.h"
@@ -98,8 +100,9 @@ std::string healthOf(const LabController& lab, const std::string& name) {
 }  // namespace
 
 int cmdUp(const UpOptions& o, const std::atomic<bool>& interrupted) {
-  if (o.netns && ::geteuid() != 0) return fail("--netns needs root (network namespaces, bridge, nftables)");
+  if (o.netns && o.start && ::geteuid() != 0) return fail("--netns needs root (network namespaces, bridge, nftables)");
   PlanOptions po;
+  po.octet = o.octet;
   po.endpoint_count = o.endpoints;
   po.netns = o.netns;
   po.privileged_ports = o.netns || privilegedPortsAllowed();
@@ -332,6 +335,37 @@ int cmdRun(const RunOptions& o, const std::atomic<bool>& interrupted) {
     }
   }
   return passed ? 0 : 1;
+}
+
+int cmdCompose(const ComposeOptions& o) {
+  try {
+    LabPlan plan = readLab(o.common.dir);
+    if (!plan.netns)
+      return fail("the container lab mirrors a network-namespace lab: create it with `fabricctl up --netns --no-start`");
+    std::cout << composeYaml(plan, o.replicas);
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  return 0;
+}
+
+int cmdEnroll(const EnrollOptions& o) {
+  try {
+    auto cert = readFile(o.ca_dir / "ca.pem");
+    auto key = readFile(o.ca_dir / "ca.key");
+    if (!cert || !key) return fail("cannot read ca.pem and ca.key in " + o.ca_dir.string());
+    tls::KeyPair ca{*cert, *key};
+    tls::CertificateSpec spec;
+    spec.common_name = o.hostname;
+    spec.dns_names = {o.hostname};
+    spec.ip_addresses = {o.ip};
+    fs::create_directories(o.home);
+    tls::installNodeCertificate(o.home, ca, tls::issueCertificate(ca, spec));
+    std::cout << "enrolled " << o.hostname << " (" << o.ip << ") in " << o.home.string() << "\n";
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  return 0;
 }
 
 }  // namespace fabric::lab

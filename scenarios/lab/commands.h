@@ -21,6 +21,19 @@ struct UpOptions {
   bool netns = false;
   int timeout_s = 30;  // per program
   bool start = true;   // false: write the lab directory only
+  std::optional<int> octet;  // fixed B of 127.B / 10.B (the container lab uses 30)
+};
+
+struct ComposeOptions {
+  CommonOptions common;
+  int replicas = 2;
+};
+
+struct EnrollOptions {
+  std::filesystem::path ca_dir;  // ca.pem + ca.key
+  std::filesystem::path home;
+  std::string ip;
+  std::string hostname;
 };
 
 struct StatusOptions {
@@ -70,5 +83,7 @@ int cmdLogs(const LogsOptions& options);
 int cmdEndpoint(const EndpointOptions& options);
 int cmdTrace(const TraceOptions& options);
 int cmdRun(const RunOptions& options, const std::atomic<bool>& interrupted);
+int cmdCompose(const ComposeOptions& options);
+int cmdEnroll(const EnrollOptions& options);
 
 }  // namespace fabric::lab

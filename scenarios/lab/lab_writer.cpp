@@ -84,7 +84,7 @@ void writeLab(const fs::path& dir, const LabPlan& plan, const LabSecrets& secret
     } else if (node.name == "ems") {
       conf = emsConfig(plan, config::SecretBox::hashPassword(secrets.ems_admin_password));
     } else {
-      conf = fortianalyzerConfig(plan, feed.string());
+      conf = fortianalyzerConfig(plan);
     }
     write(home / (node.name + ".conf"), conf);
   }

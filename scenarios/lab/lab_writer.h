@@ -4,7 +4,7 @@
 //   DIR/lab.json                 the plan (written last: a lab without it is incomplete)
 //   DIR/secrets.json             0600: the EMS administrator's password (the only clear copy)
 //   DIR/ca/ca.pem, ca.key        the lab CA (key 0600)
-//   DIR/feeds/demo-feed.csv      the demo threat feed
+//   DIR/feeds/demo-feed.txt      the demo threat feed
 //   DIR/nodes/<node>/            node homes (common/node layout): <node>.conf, identity.json,
 //                                secret.key, tls/ca.pem node.pem node.key
 //   DIR/endpoints/<name>/        agent homes: tls/ files issued by the lab CA

@@ -111,7 +111,7 @@ std::string emsConfig(const LabPlan& plan, const std::string& password_hash) {
   return o.str();
 }
 
-std::string fortianalyzerConfig(const LabPlan& plan, const std::string& feed_path) {
+std::string fortianalyzerConfig(const LabPlan& plan) {
   const NodePlan& faz = *plan.node("fortianalyzer");
   const NodePlan& fgt = *plan.node("fortigate");
   std::ostringstream o;
@@ -134,7 +134,7 @@ std::string fortianalyzerConfig(const LabPlan& plan, const std::string& feed_pat
     << "end\n"
     << "config system threat-feed\n"
     << "    edit \"lab-demo\"\n"
-    << "        set file \"" << feed_path << "\"\n"
+    << "        set file \"../../" << plan.feed << "\"\n"
     << "        set format csv\n"
     << "    next\n"
     << "end\n";

@@ -19,8 +19,9 @@ namespace fabric::lab {
 std::string fortigateConfig(const LabPlan& plan, const std::string& sealed_ems_password);
 // `password_hash` is SecretBox::hashPassword(password): printed `ENC SH2…`.
 std::string emsConfig(const LabPlan& plan, const std::string& password_hash);
-// `feed_path` is the absolute path of the lab's feed file.
-std::string fortianalyzerConfig(const LabPlan& plan, const std::string& feed_path);
+// The feed file is named relative to the analyzer's home (../../feeds/…), so a lab directory can be
+// moved or mounted elsewhere (docker-compose) unchanged.
+std::string fortianalyzerConfig(const LabPlan& plan);
 
 // The demo threat feed (CSV: indicator,type,level,threat), documented in scenarios/README.md.
 std::string demoFeed();
