@@ -1,0 +1,30 @@
+// Every shipped scenario that the merged daemons can pass, run as a user runs it:
+// `fabricctl run scenarios/<name>.scenario` on a fresh lab of real daemons (its own directory,
+// addresses and certificates), which must exit 0 and print PASS. fabricctl stops everything it
+// started, on failure too; the guard below also stops a lab left by a crashed fabricctl.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "scenarios/lab/process.h"
+
+using namespace fabric::lab;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kSource = FABRIC_SOURCE_DIR;
+const fs::path kFabricctl = fs::path(FABRIC_BIN_DIR) / "fabricctl";
+
+void runScenario(const std::string& name) {
+  auto r = runCommand(kFabricctl, {"run", (kSource / "scenarios" / (name + ".scenario")).string()},
+                      std::chrono::minutes(4));
+  INFO(r.output);
+  CHECK_FALSE(r.timed_out);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("\nPASS ") != std::string::npos);
+}
+
+}  // namespace
