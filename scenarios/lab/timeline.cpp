@@ -51,11 +51,23 @@ int stepOf(const nlohmann::json& row) {
   return 0;
 }
 
+// FortiClient log lines carry only date and time to the second; the moment the FortiAnalyzer
+// received the line is the precise time of step 1 ("FortiClient sends logs to the FortiAnalyzer").
+int64_t stepTimeNs(const nlohmann::json& row, int step) {
+  if (step == 1) {
+    auto it = row.find("received_ns");
+    if (it != row.end() && it->is_number_integer()) return it->get<int64_t>();
+  }
+  return timeNs(row);
+}
+
 void add(TimelineStep& step, const nlohmann::json& row) {
-  int64_t t = timeNs(row);
+  int64_t t = stepTimeNs(row, step.number);
   if (!step.present || t < step.time_ns) {
     step.time_ns = t;
-    step.device = str(row, "devname").empty() ? str(row, "devid") : str(row, "devname");
+    step.device = str(row, "devname");
+    if (step.device.empty()) step.device = field(row, "hostname");
+    if (step.device.empty()) step.device = str(row, "devid");
     step.summary = field(row, "logdesc");
     if (step.summary.empty()) step.summary = field(row, "msg");
     if (step.summary.empty()) step.summary = str(row, "logid");
@@ -137,9 +149,9 @@ Timeline buildTimeline(const std::string& flow_id, const std::vector<nlohmann::j
     const nlohmann::json* best = nullptr;
     for (const auto& row : endpoint_rows) {
       if (deviceKind(str(row, "devid")) != DeviceKind::kFortiClient || isQuarantineEvent(row)) continue;
-      if (timeNs(row) > t.steps[1].time_ns) continue;
+      if (stepTimeNs(row, 1) > t.steps[1].time_ns) continue;
       if (str(row, "raw").find(t.indicator) == std::string::npos) continue;
-      if (!best || timeNs(row) >= timeNs(*best)) best = &row;
+      if (!best || stepTimeNs(row, 1) >= stepTimeNs(*best, 1)) best = &row;
     }
     if (best) add(t.steps[0], *best);
   }

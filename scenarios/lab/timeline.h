@@ -29,7 +29,7 @@ struct TimelineStep {
   int number = 0;
   std::string title;
   bool present = false;
-  int64_t time_ns = 0;      // the step's first log
+  int64_t time_ns = 0;      // the step's first log (step 1: when the FortiAnalyzer received it)
   std::string device;       // devname or devid of that log
   std::string summary;      // logdesc / msg of that log
   int log_count = 0;

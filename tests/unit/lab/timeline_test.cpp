@@ -71,6 +71,15 @@ TEST_CASE("the five steps of a flow, step 1 being the endpoint log that carried 
   CHECK(j["steps"][4]["since_previous_ms"] == Approx(40.0));
 }
 
+TEST_CASE("step 1 is timed by the analyzer's receipt: client lines have whole seconds only") {
+  auto rows = endpointRows();
+  rows[1]["received_ns"] = kT + 15000000;
+  auto t = buildTimeline("F-1", flowRows(), rows);
+  CHECK(t.steps[0].time_ns == kT + 15000000);
+  CHECK(t.inOrder(1, 5));
+  CHECK(t.steps[0].device == "FCT800");
+}
+
 TEST_CASE("a flow that stopped at the FortiGate lacks steps 4 and 5") {
   auto rows = flowRows();
   rows.resize(3);
