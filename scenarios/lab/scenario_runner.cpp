@@ -224,6 +224,7 @@ bool ScenarioRunner::runStep(const Step& step, std::string& failure) {
       for (const auto& line : step.cli_lines) lines.push_back(expand(line));
       auto r = lab_.cli(step.targets[0], lines);
       last_output_ = r.output;
+      out_ << indent(r.output);
       if (r.timed_out) {
         failure = "the CLI of " + step.targets[0] + " did not answer within 30 s";
         return false;

@@ -45,7 +45,13 @@ int stepOf(const nlohmann::json& row) {
     case DeviceKind::kFortiClient: return isQuarantineEvent(row) ? 5 : 1;
     case DeviceKind::kFortiAnalyzer: return 2;
     case DeviceKind::kFortiGate: return 3;
-    case DeviceKind::kEms: return 4;
+    // EMS 0109045013 (command result) and 0109045014 (endpoint reported its new state) are the
+    // endpoint telling EMS, i.e. step 5; a quarantined endpoint cannot reach the FortiAnalyzer
+    // itself (only its EMS and FortiGate links stay open), so these are step 5's first evidence.
+    case DeviceKind::kEms: {
+      std::string logid = str(row, "logid");
+      return logid == "0109045013" || logid == "0109045014" ? 5 : 4;
+    }
     case DeviceKind::kUnknown: return 0;
   }
   return 0;

@@ -7,7 +7,9 @@
 //   2  a FortiAnalyzer log of the flow (IoC detected, FortiGate notified)
 //   3  a FortiGate log of the flow (automation stitch, endpoint checks, EMS REST call)
 //   4  an EMS log of the flow (endpoint found, quarantine message sent)
-//   5  a FortiClient event log of the flow (quarantined, FortiGate and EMS told)
+//   5  the endpoint's answer: EMS 0109045013/0109045014 (command result, new state reported) or the
+//      FortiClient's own quarantine event (it reaches the analyzer once the endpoint is released:
+//      a quarantined endpoint keeps only its EMS and FortiGate links)
 //
 // Logs of steps 2..5 carry the flow id (field flowid). The step-1 log was written before the flow
 // existed, so it is found among the endpoint's own logs: the latest one, up to the step-2 time,

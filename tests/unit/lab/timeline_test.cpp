@@ -80,6 +80,18 @@ TEST_CASE("step 1 is timed by the analyzer's receipt: client lines have whole se
   CHECK(t.steps[0].device == "FCT800");
 }
 
+TEST_CASE("the endpoint's answer to EMS is step 5 when its own event cannot reach the analyzer") {
+  auto rows = flowRows();
+  rows.pop_back();  // the FortiClient's quarantine event
+  json result = row(10, kT + 70000000, "FCTEMS0012345678", "event", {{"logdesc", "Endpoint command result"}}, "F-1");
+  result["logid"] = "0109045013";
+  rows.push_back(result);
+  auto t = buildTimeline("F-1", rows, endpointRows());
+  CHECK(t.inOrder(1, 5));
+  CHECK(t.steps[3].log_count == 1);
+  CHECK(t.steps[4].time_ns == kT + 70000000);
+}
+
 TEST_CASE("a flow that stopped at the FortiGate lacks steps 4 and 5") {
   auto rows = flowRows();
   rows.resize(3);
