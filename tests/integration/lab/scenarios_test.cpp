@@ -28,3 +28,9 @@ void runScenario(const std::string& name) {
 }
 
 }  // namespace
+
+// One test case per scenario that passes with the daemons as merged; scenarios/README.md ("Status")
+// lists the others and what they wait for.
+TEST_CASE("scenario: offline endpoint (EMS keeps the command, delivers it on reconnect)") {
+  runScenario("offline-endpoint");
+}
