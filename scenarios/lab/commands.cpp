@@ -1,5 +1,8 @@
 #include "scenarios/lab/commands.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -39,6 +42,30 @@ bool privilegedPortsAllowed() {
   int start = 1024;
   in >> start;
   return start <= 443;
+}
+
+// True when nothing listens on the lab's first node address (another lab drawing the same octet).
+bool labAddressFree(const LabPlan& plan) {
+  if (plan.netns) return true;  // namespaces: a second lab with the same octet fails at `ip link add`
+  const NodePlan& fgt = *plan.node("fortigate");
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return true;
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(static_cast<uint16_t>(fgt.port("https")));
+  ::inet_pton(AF_INET, fgt.address.c_str(), &sa.sin_addr);
+  bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
+  ::close(fd);
+  return free;
+}
+
+// Draws plans until one's addresses are not in use by another lab on this machine.
+LabPlan drawPlan(PlanOptions options) {
+  for (int attempt = 0;; ++attempt) {
+    options.seed = freshSeed() + static_cast<std::uint64_t>(attempt);
+    LabPlan plan = makeLabPlan(options);
+    if (options.octet || labAddressFree(plan) || attempt == 20) return plan;
+  }
 }
 
 int fail(const std::string& message) {
@@ -106,10 +133,9 @@ int cmdUp(const UpOptions& o, const std::atomic<bool>& interrupted) {
   po.endpoint_count = o.endpoints;
   po.netns = o.netns;
   po.privileged_ports = o.netns || privilegedPortsAllowed();
-  po.seed = freshSeed();
   LabPlan plan;
   try {
-    plan = makeLabPlan(po);
+    plan = drawPlan(po);
     writeLab(o.common.dir, plan, LabSecrets{randomPassword()});
   } catch (const std::exception& e) {
     return fail(e.what());
@@ -298,8 +324,7 @@ int cmdRun(const RunOptions& o, const std::atomic<bool>& interrupted) {
       for (const auto& e : scenario.endpoints) po.endpoints.push_back({e.name, e.os, e.offline});
       po.netns = o.netns;
       po.privileged_ports = o.netns || privilegedPortsAllowed();
-      po.seed = freshSeed();
-      plan = makeLabPlan(po);
+      plan = drawPlan(po);
       writeLab(dir, plan, LabSecrets{randomPassword()});
     } else {
       dir = *o.dir;

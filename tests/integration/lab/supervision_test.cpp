@@ -86,6 +86,17 @@ TEST_CASE("a program that never gets ready is killed at the timeout") {
   CHECK_FALSE(f.lab->running("fortigate"));
 }
 
+TEST_CASE("Ctrl-C during a start kills what was being started") {
+  FakeLab f;
+  f.behave("ems", "never-ready");
+  std::atomic<bool> interrupted{true};
+  f.lab->setInterruptFlag(&interrupted);
+  CHECK_THROWS_WITH(f.lab->start("ems", 30s), Catch::Contains("interrupted while starting ems"));
+  auto text = readFile(f.lab->home("ems") / "fake.pid");
+  if (text) CHECK_FALSE(processAlive(static_cast<pid_t>(std::stol(*text))));
+  CHECK_FALSE(f.lab->running("ems"));
+}
+
 TEST_CASE("stop escalates to SIGKILL when SIGTERM is ignored") {
   FakeLab f;
   f.behave("pc1", "ignore-term");
