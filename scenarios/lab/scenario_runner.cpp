@@ -151,13 +151,12 @@ ConditionState ScenarioRunner::evaluate(const Condition& c) {
       return s;
     }
     case ConditionKind::kOutputContains:
-      s.holds = last_output_.find(c.text) != std::string::npos;
+    case ConditionKind::kOutputLacks: {
+      bool found = last_output_.find(expand(c.text)) != std::string::npos;
+      s.holds = (c.kind == ConditionKind::kOutputContains) == found;
       s.observed = "output was:\n" + indent(last_output_);
       return s;
-    case ConditionKind::kOutputLacks:
-      s.holds = last_output_.find(c.text) == std::string::npos;
-      s.observed = "output was:\n" + indent(last_output_);
-      return s;
+    }
     case ConditionKind::kTimelineSteps:
     case ConditionKind::kTimelineWithout: {
       try {
