@@ -34,3 +34,12 @@ void runScenario(const std::string& name) {
 TEST_CASE("scenario: offline endpoint (EMS keeps the command, delivers it on reconnect)") {
   runScenario("offline-endpoint");
 }
+TEST_CASE("scenario: prerequisite, Linux endpoint") { runScenario("prereq-linux-endpoint"); }
+TEST_CASE("scenario: prerequisite, no profile assigned") { runScenario("prereq-no-profile"); }
+TEST_CASE("scenario: prerequisite, no gateway list with the FortiGate") { runScenario("prereq-no-gateway-list"); }
+TEST_CASE("scenario: prerequisite, Remote HTTPS access disabled, then enabled") {
+  runScenario("prereq-remote-https-disabled");
+}
+TEST_CASE("scenario: prerequisite, no EMS credentials on the FortiGate") { runScenario("prereq-no-ems-credentials"); }
+TEST_CASE("scenario: prerequisite, EMS serial mismatch") { runScenario("prereq-ems-serial-mismatch"); }
+TEST_CASE("scenario: prerequisite, endpoint not connected to the FortiGate") { runScenario("prereq-not-connected"); }
