@@ -1,0 +1,396 @@
+#include "scenarios/lab/commands.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <random>
+#include <sstream>
+#include <thread>
+#include <cstring>
+#include <cerrno>
+
+#include "common/base/atomic_file.h"
+#include "common/tls/pki.h"
+#include "scenarios/lab/compose.h"
+#include "scenarios/lab/internet_host.h"
+#include "scenarios/lab/lab_controller.h"
+#include "scenarios/lab/lab_logs.h"
+#include "scenarios/lab/lab_writer.h"
+#include "scenarios/lab/netns.h"
+#include "scenarios/lab/scenario_runner.h"
+
+namespace fabric::lab {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::uint64_t freshSeed() {
+  std::random_device rd;
+  return (static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^
+         static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+}
+
+bool privilegedPortsAllowed() {
+  if (::geteuid() == 0) return true;
+  std::ifstream in("/proc/sys/net/ipv4/ip_unprivileged_port_start");
+  int start = 1024;
+  in >> start;
+  return start <= 443;
+}
+
+// True when nothing listens on the lab's first node address (another lab drawing the same octet).
+bool labAddressFree(const LabPlan& plan) {
+  if (plan.netns) return true;  // namespaces: a second lab with the same octet fails at `ip link add`
+  const NodePlan& fgt = *plan.node("fortigate");
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return true;
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(static_cast<uint16_t>(fgt.port("https")));
+  ::inet_pton(AF_INET, fgt.address.c_str(), &sa.sin_addr);
+  bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
+  ::close(fd);
+  return free;
+}
+
+// Draws plans until one's addresses are not in use by another lab on this machine.
+LabPlan drawPlan(PlanOptions options) {
+  for (int attempt = 0;; ++attempt) {
+    options.seed = freshSeed() + static_cast<std::uint64_t>(attempt);
+    LabPlan plan = makeLabPlan(options);
+    if (options.octet || labAddressFree(plan) || attempt == 20) return plan;
+  }
+}
+
+int fail(const std::string& message) {
+  std::cerr << "fabricctl: " << message << "\n";
+  return 1;
+}
+
+// The internet host of a netns lab runs as `fabricctl internet-host` in its namespace.
+void startInternetHost(const LabController& lab, const fs::path& self) {
+  const auto& plan = lab.plan();
+  fs::path ready = lab.dir() / "run" / "internet.ready";
+  std::error_code ec;
+  fs::remove(ready, ec);
+  DaemonSpec spec{self, {"internet-host", "--listen", plan.internet_address, "--ready-file", ready.string()},
+                  lab.dir() / "run" / "internet.out", internetNamespace(plan)};
+  pid_t pid = spawnDaemon(spec);
+  std::string err = writeFileAtomically(lab.dir() / "run" / "internet.pid", std::to_string(pid) + "\n");
+  if (!err.empty()) throw std::runtime_error(err);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!fs::exists(ready)) {
+    if (!processAlive(pid) || std::chrono::steady_clock::now() > deadline)
+      throw std::runtime_error("the internet host did not start: " + lab.outputTail("internet"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  std::cout << "  internet host    " << plan.internet_address << " ready (http 80, dns 53)\n";
+}
+
+void stopInternetHost(const LabController& lab) {
+  auto text = readFile(lab.dir() / "run" / "internet.pid");
+  if (!text) return;
+  pid_t pid = static_cast<pid_t>(std::atol(text->c_str()));
+  if (pid > 0 && processAlive(pid) && processHasArgument(pid, "internet-host")) stopProcess(pid, std::chrono::seconds(3));
+  std::error_code ec;
+  fs::remove(lab.dir() / "run" / "internet.pid", ec);
+}
+
+void startLab(LabController& lab, int timeout_s, const std::atomic<bool>& interrupted) {
+  lab.setInterruptFlag(&interrupted);
+  for (const auto& node : lab.plan().nodes) lab.start(node.name, std::chrono::seconds(timeout_s));
+  for (const auto& e : lab.plan().endpoints) {
+    if (!e.offline) lab.start(e.name, std::chrono::seconds(timeout_s));
+  }
+}
+
+void downLab(LabController& lab) {
+  lab.stopAll();
+  if (lab.plan().netns) {
+    stopInternetHost(lab);
+    teardownNetwork(lab.plan());
+  }
+}
+
+std::string healthOf(const LabController& lab, const std::string& name) {
+  if (lab.ready(name)) return "up";
+  if (lab.running(name)) return "starting";
+  return "down";
+}
+
+}  // namespace
+
+int cmdUp(const UpOptions& o, const std::atomic<bool>& interrupted) {
+  if (o.netns && o.start && ::geteuid() != 0) return fail("--netns needs root (network namespaces, bridge, nftables)");
+  PlanOptions po;
+  po.octet = o.octet;
+  po.endpoint_count = o.endpoints;
+  po.netns = o.netns;
+  po.privileged_ports = o.netns || privilegedPortsAllowed();
+  LabPlan plan;
+  try {
+    plan = drawPlan(po);
+    writeLab(o.common.dir, plan, LabSecrets{randomPassword()});
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  std::cout << "Lab " << plan.lab_id << " in " << fs::absolute(o.common.dir).string() << " ("
+            << (plan.netns ? "network namespaces, 10." : "loopback, 127.") << plan.octet << ".0.0/16)\n";
+  if (!o.start) return 0;
+  LabController lab(o.common.dir, plan, o.common.bin_dir, std::cout);
+  try {
+    if (plan.netns) {
+      setupNetwork(plan);
+      startInternetHost(lab, o.common.bin_dir / "fabricctl");
+    }
+    startLab(lab, o.timeout_s, interrupted);
+  } catch (const std::exception& e) {
+    std::cerr << "fabricctl: " << e.what() << "\n";
+    std::cerr << "fabricctl: stopping what was started\n";
+    downLab(lab);
+    return 1;
+  }
+  std::cout << "Lab is up. `fabricctl status --dir " << o.common.dir.string() << "` lists it; `fabricctl down --dir "
+            << o.common.dir.string() << "` stops it.\n";
+  return 0;
+}
+
+int cmdDown(const CommonOptions& o) {
+  try {
+    LabController lab(o.dir, readLab(o.dir), o.bin_dir, std::cout);
+    downLab(lab);
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  return 0;
+}
+
+int cmdStatus(const StatusOptions& o) {
+  try {
+    LabController lab(o.common.dir, readLab(o.common.dir), o.common.bin_dir, std::cout);
+    const auto& plan = lab.plan();
+    nlohmann::json j = {{"lab", plan.lab_id}, {"mode", plan.netns ? "netns" : "loopback"},
+                        {"dir", lab.dir().string()}, {"nodes", nlohmann::json::array()},
+                        {"endpoints", nlohmann::json::array()}};
+    for (const auto& n : plan.nodes) {
+      nlohmann::json node = {{"name", n.name},         {"address", n.address}, {"serial", n.serial},
+                             {"hostname", n.hostname}, {"ports", n.ports},     {"health", healthOf(lab, n.name)}};
+      if (auto p = lab.pid(n.name)) node["pid"] = *p;
+      j["nodes"].push_back(node);
+    }
+    for (const auto& e : plan.endpoints) {
+      nlohmann::json ep = {{"name", e.name}, {"address", e.address}, {"os", e.os}, {"health", healthOf(lab, e.name)},
+                           {"ems", "unknown"}, {"fortigate", "unknown"}, {"quarantine", "unknown"}};
+      if (auto s = lab.endpointStatus(e.name)) {
+        ep["uid"] = s->value("uid", "");
+        ep["hostname"] = s->value("hostname", e.hostname);
+        ep["ems"] = s->value("registered", false) ? "connected" : "disconnected";
+        auto fgts = s->value("fortigates_registered", nlohmann::json::object());
+        ep["fortigate"] = fgts.is_object() && !fgts.empty() ? "connected" : "disconnected";
+        ep["quarantine"] = s->value("/quarantine/state"_json_pointer, std::string("unknown"));
+      } else if (!lab.running(e.name)) {
+        ep["ems"] = ep["fortigate"] = "offline";
+      }
+      j["endpoints"].push_back(ep);
+    }
+    if (o.json) {
+      std::cout << j.dump(2) << "\n";
+      return 0;
+    }
+    std::cout << "Lab " << plan.lab_id << " (" << j["mode"].get<std::string>() << ") in " << lab.dir().string() << "\n\n";
+    std::cout << std::left << std::setw(15) << "NODE" << std::setw(14) << "ADDRESS" << std::setw(18) << "SERIAL"
+              << "HEALTH\n";
+    for (const auto& n : j["nodes"]) {
+      std::cout << std::setw(15) << n["name"].get<std::string>() << std::setw(14) << n["address"].get<std::string>()
+                << std::setw(18) << n["serial"].get<std::string>() << n["health"].get<std::string>() << "\n";
+    }
+    std::cout << "\n" << std::setw(12) << "ENDPOINT" << std::setw(14) << "ADDRESS" << std::setw(9) << "OS"
+              << std::setw(14) << "EMS" << std::setw(14) << "FORTIGATE" << "QUARANTINE\n";
+    for (const auto& e : j["endpoints"]) {
+      std::cout << std::setw(12) << e["name"].get<std::string>() << std::setw(14) << e["address"].get<std::string>()
+                << std::setw(9) << e["os"].get<std::string>() << std::setw(14) << e["ems"].get<std::string>()
+                << std::setw(14) << e["fortigate"].get<std::string>() << e["quarantine"].get<std::string>() << "\n";
+    }
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  return 0;
+}
+
+int cmdCli(const CliOptions& o) {
+  try {
+    LabController lab(o.common.dir, readLab(o.common.dir), o.common.bin_dir, std::cerr);
+    std::string node = o.node == "fgt" ? "fortigate" : o.node == "faz" ? "fortianalyzer" : o.node;
+    if (!lab.isNode(node)) return fail("'" + o.node + "' is not a node (fortigate, fortianalyzer, ems)");
+    // Hand the terminal to the node's own console client: prompts, stdin scripts and exit status
+    // are exactly the program's.
+    std::vector<std::string> args = {(o.common.bin_dir / node).string(), "cli", "--home", lab.home(node).string()};
+    for (const auto& line : o.lines) args.insert(args.end(), {"-c", line});
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    return fail("cannot run " + args[0] + ": " + std::strerror(errno));
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+}
+
+int cmdLogs(const LogsOptions& o) {
+  try {
+    LabController lab(o.common.dir, readLab(o.common.dir), o.common.bin_dir, std::cerr);
+    LabLogs logs(lab.home("fortianalyzer"));
+    auto r = logs.search(o.filters, o.limit, o.count);
+    if (!r.error.empty()) return fail(r.error);
+    if (o.count) {
+      std::cout << (o.json ? nlohmann::json{{"count", r.count}}.dump() : std::to_string(r.count)) << "\n";
+      return 0;
+    }
+    if (o.json) {
+      std::cout << nlohmann::json(r.rows).dump(2) << "\n";
+      return 0;
+    }
+    // Oldest first on screen, as `execute log display` reads.
+    for (auto it = r.rows.rbegin(); it != r.rows.rend(); ++it) std::cout << it->value("raw", "") << "\n";
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  return 0;
+}
+
+int cmdEndpoint(const EndpointOptions& o) {
+  try {
+    LabController lab(o.common.dir, readLab(o.common.dir), o.common.bin_dir, std::cerr);
+    const EndpointPlan* e = lab.plan().endpoint(o.endpoint);
+    if (!e) return fail("no endpoint '" + o.endpoint + "' in this lab");
+    if (!lab.running(e->name)) return fail("endpoint " + e->name + " is not running");
+    auto r = lab.act(e->name, o.words);
+    std::cout << r.output;
+    return r.exit_code;
+  } catch (const std::exception& ex) {
+    return fail(ex.what());
+  }
+}
+
+int cmdTrace(const TraceOptions& o) {
+  try {
+    LabController lab(o.common.dir, readLab(o.common.dir), o.common.bin_dir, std::cerr);
+    const EndpointPlan* e = lab.plan().endpoint(o.endpoint);
+    if (!e) return fail("no endpoint '" + o.endpoint + "' in this lab");
+    std::string uid;
+    if (auto s = lab.endpointStatus(e->name)) uid = s->value("uid", "");
+    LabLogs logs(lab.home("fortianalyzer"));
+    auto t = logs.latestTimeline(e->address, uid);
+    if (!t) return fail("no flow of " + e->name + " in the FortiAnalyzer's logs");
+    if (o.json) {
+      auto j = timelineJson(*t);
+      j["endpoint"] = e->name;
+      j["address"] = e->address;
+      std::cout << j.dump(2) << "\n";
+    } else {
+      std::cout << formatTimeline(*t, e->name + " (" + e->address + ")");
+    }
+  } catch (const std::exception& ex) {
+    return fail(ex.what());
+  }
+  return 0;
+}
+
+int cmdRun(const RunOptions& o, const std::atomic<bool>& interrupted) {
+  std::ifstream in(o.scenario);
+  if (!in) return fail("cannot read " + o.scenario.string());
+  std::stringstream text;
+  text << in.rdbuf();
+  auto parsed = parseScenario(text.str());
+  if (auto* error = std::get_if<ScenarioError>(&parsed)) {
+    std::cerr << o.scenario.string() << ":" << error->line << ": " << error->message << "\n";
+    return 2;
+  }
+  const Scenario& scenario = std::get<Scenario>(parsed);
+  fs::path dir;
+  bool fresh = !o.dir.has_value();
+  LabPlan plan;
+  try {
+    if (fresh) {
+      if (o.netns && ::geteuid() != 0) return fail("--netns needs root");
+      dir = fs::temp_directory_path() / ("fabric-lab-" + std::to_string(::getpid()));
+      PlanOptions po;
+      for (const auto& e : scenario.endpoints) po.endpoints.push_back({e.name, e.os, e.offline});
+      po.netns = o.netns;
+      po.privileged_ports = o.netns || privilegedPortsAllowed();
+      plan = drawPlan(po);
+      writeLab(dir, plan, LabSecrets{randomPassword()});
+    } else {
+      dir = *o.dir;
+      plan = readLab(dir);
+      for (const auto& e : scenario.endpoints) {
+        if (!plan.endpoint(e.name)) return fail("the lab in " + dir.string() + " has no endpoint " + e.name);
+      }
+    }
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  LabController lab(dir, plan, o.bin_dir, std::cout);
+  lab.setInterruptFlag(&interrupted);
+  std::cout << "Lab " << plan.lab_id << " in " << lab.dir().string() << (fresh ? " (fresh)" : "") << "\n";
+  bool passed = false;
+  try {
+    if (fresh && plan.netns) {
+      setupNetwork(plan);
+      startInternetHost(lab, o.bin_dir / "fabricctl");
+    }
+    ScenarioRunner runner(lab, std::cout, interrupted);
+    passed = runner.run(scenario);
+  } catch (const std::exception& e) {
+    std::cout << "FAIL  " << e.what() << "\n";
+  }
+  if (fresh) {
+    downLab(lab);
+    if (o.keep || !passed) {
+      std::cout << "lab directory kept: " << lab.dir().string() << "\n";
+    } else {
+      std::error_code ec;
+      fs::remove_all(lab.dir(), ec);
+    }
+  }
+  return passed ? 0 : 1;
+}
+
+int cmdCompose(const ComposeOptions& o) {
+  try {
+    LabPlan plan = readLab(o.common.dir);
+    if (!plan.netns)
+      return fail("the container lab mirrors a network-namespace lab: create it with `fabricctl up --netns --no-start`");
+    std::cout << composeYaml(plan, o.replicas);
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  return 0;
+}
+
+int cmdEnroll(const EnrollOptions& o) {
+  try {
+    auto cert = readFile(o.ca_dir / "ca.pem");
+    auto key = readFile(o.ca_dir / "ca.key");
+    if (!cert || !key) return fail("cannot read ca.pem and ca.key in " + o.ca_dir.string());
+    tls::KeyPair ca{*cert, *key};
+    tls::CertificateSpec spec;
+    spec.common_name = o.hostname;
+    spec.dns_names = {o.hostname};
+    spec.ip_addresses = {o.ip};
+    fs::create_directories(o.home);
+    tls::installNodeCertificate(o.home, ca, tls::issueCertificate(ca, spec));
+    std::cout << "enrolled " << o.hostname << " (" << o.ip << ") in " << o.home.string() << "\n";
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  return 0;
+}
+
+}  // namespace fabric::lab

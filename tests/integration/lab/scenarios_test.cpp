@@ -1,0 +1,45 @@
+// Every shipped scenario that the merged daemons can pass, run as a user runs it:
+// `fabricctl run scenarios/<name>.scenario` on a fresh lab of real daemons (its own directory,
+// addresses and certificates), which must exit 0 and print PASS. fabricctl stops everything it
+// started, on failure too; the guard below also stops a lab left by a crashed fabricctl.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "scenarios/lab/process.h"
+
+using namespace fabric::lab;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kSource = FABRIC_SOURCE_DIR;
+const fs::path kFabricctl = fs::path(FABRIC_BIN_DIR) / "fabricctl";
+
+void runScenario(const std::string& name) {
+  auto r = runCommand(kFabricctl, {"run", (kSource / "scenarios" / (name + ".scenario")).string()},
+                      std::chrono::minutes(4));
+  INFO(r.output);
+  CHECK_FALSE(r.timed_out);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("\nPASS ") != std::string::npos);
+}
+
+}  // namespace
+
+// One test case per scenario that passes with the daemons as merged; scenarios/README.md ("Status")
+// lists the others and what they wait for.
+TEST_CASE("scenario: offline endpoint (EMS keeps the command, delivers it on reconnect)") {
+  runScenario("offline-endpoint");
+}
+TEST_CASE("scenario: prerequisite, Linux endpoint") { runScenario("prereq-linux-endpoint"); }
+TEST_CASE("scenario: prerequisite, no profile assigned") { runScenario("prereq-no-profile"); }
+TEST_CASE("scenario: prerequisite, no gateway list with the FortiGate") { runScenario("prereq-no-gateway-list"); }
+TEST_CASE("scenario: prerequisite, Remote HTTPS access disabled, then enabled") {
+  runScenario("prereq-remote-https-disabled");
+}
+TEST_CASE("scenario: prerequisite, no EMS credentials on the FortiGate") { runScenario("prereq-no-ems-credentials"); }
+TEST_CASE("scenario: prerequisite, EMS serial mismatch") { runScenario("prereq-ems-serial-mismatch"); }
+TEST_CASE("scenario: prerequisite, endpoint not connected to the FortiGate") { runScenario("prereq-not-connected"); }
