@@ -260,7 +260,6 @@ void FazNode::onNotification(const ioc::IocNotification& notification) {
   }
   IocOutbox::Added added = outbox_.add(notification, clock_.now(), targets);
   saveOutbox();  // before sending: a notification the FortiGate may act on is never forgotten
-  for (FortiGateLink* link : receivers) link->peer.send(added.message);
   std::string sent_to;
   for (const auto& t : targets) sent_to += (sent_to.empty() ? "" : " ") + t;
   writeEvent("system", "notice", "IoC notification raised",
@@ -273,6 +272,8 @@ void FazNode::onNotification(const ioc::IocNotification& notification) {
               {"threat", notification.threat},
               {"rescan", notification.rescan ? "yes" : "no"},
               {"sentto", sent_to.empty() ? "none (held for the next FortiGate link)" : sent_to}});
+  // Sent after the event is written, so step 2's timestamp never follows the FortiGate's step 3.
+  for (FortiGateLink* link : receivers) link->peer.send(added.message);
 }
 
 void FazNode::writeEvent(const std::string& subtype, const std::string& level, const std::string& msg,
