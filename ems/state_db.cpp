@@ -3,7 +3,7 @@
 namespace fabric::ems {
 
 std::unique_ptr<SqliteDb> openStateDb(const std::string& path) {
-  auto db = std::make_unique<SqliteDb>(path, false, true);
+  auto db = std::make_unique<SqliteDb>(path, false, true, "EMS state database");
   db->exec("PRAGMA journal_mode=WAL");
   db->exec("PRAGMA synchronous=NORMAL");
   db->exec("PRAGMA busy_timeout=5000");

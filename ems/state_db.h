@@ -5,18 +5,18 @@
 // (the OS cache) when it returns. Commands — what a FortiGate was told is accepted — are also
 // fsynced (DurableWrite), so they survive a power loss too; registry and audit rows are synced with
 // the next checkpoint (synchronous=NORMAL), which keeps thousands of registrations cheap.
-// Errors throw faz::SqliteError (the shared SQLite wrapper) carrying SQLite's message.
+// Errors throw sqlite::SqliteError (the shared SQLite wrapper, common/sqlite) carrying SQLite's message.
 
 #include <memory>
 #include <string>
 
-#include "fortianalyzer/store/sqlite_db.h"
+#include "common/sqlite/sqlite_db.h"
 
 namespace fabric::ems {
 
-using faz::SqliteDb;
-using faz::SqliteError;
-using faz::Statement;
+using sqlite::SqliteDb;
+using sqlite::SqliteError;
+using sqlite::Statement;
 
 // Opens (creating when missing) the state database at `path` (":memory:" for tests) and creates
 // the tables. Throws SqliteError.

@@ -1,75 +1,32 @@
 #pragma once
-// Thin RAII wrappers over the SQLite C API, shared by the store (writer) and the search (readers).
-// Errors throw SqliteError carrying SQLite's message; callers at the API boundary turn them into
-// result messages.
+// The analyzer's view of the shared SQLite wrapper (common/sqlite): every connection the store and
+// the search open also carries the store's SQL functions.
 
 #include <sqlite3.h>
 
-#include <cstdint>
-#include <stdexcept>
 #include <string>
-#include <string_view>
+
+#include "common/sqlite/sqlite_db.h"
 
 namespace fabric::faz {
 
-class SqliteError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-class Statement {
- public:
-  Statement() = default;
-  Statement(sqlite3* db, std::string_view sql);
-  Statement(Statement&& other) noexcept;
-  Statement& operator=(Statement&& other) noexcept;
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  ~Statement();
-
-  // Binds are 1-based, as in SQLite. Text/blob binds are SQLITE_STATIC: the caller keeps the
-  // bytes alive until the next reset(). An empty string binds NULL when `emptyIsNull`.
-  void bindText(int index, std::string_view text, bool emptyIsNull = false);
-  void bindBlob(int index, std::string_view bytes);
-  void bindInt(int index, int64_t value);
-  void bindDouble(int index, double value);
-  void bindNull(int index);
-
-  // true when a row is available, false when done.
-  bool step();
-  void reset();
-
-  int64_t columnInt(int col) const;
-  std::string_view columnText(int col) const;  // empty for NULL
-  bool columnIsNull(int col) const;
-  sqlite3_stmt* handle() const { return stmt_; }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-  sqlite3* db_ = nullptr;
-};
-
-class SqliteDb {
- public:
-  // Opens (and with `create`, creates) the database; registers the store's SQL functions.
-  SqliteDb(const std::string& path, bool readOnly, bool create);
-  SqliteDb(const SqliteDb&) = delete;
-  SqliteDb& operator=(const SqliteDb&) = delete;
-  ~SqliteDb();
-
-  void exec(std::string_view sql);
-  Statement prepare(std::string_view sql) { return Statement(db_, sql); }
-  int64_t queryInt(std::string_view sql);  // first column of the first row; 0 when no row
-  sqlite3* handle() const { return db_; }
-
- private:
-  sqlite3* db_ = nullptr;
-};
+using sqlite::SqliteError;
+using sqlite::Statement;
 
 // SQL functions available on every connection opened by SqliteDb:
 //   fabric_field(fields_blob, raw, key) -> the value of `key`: from the fields blob when there is
 //                                          one, else scanned from the raw line; NULL when absent
-//   fabric_ip_in(ip_text, net, prefix)  -> 1 when IPv4 text ip is inside net/prefix (net as integer)
+//   fabric_ip_in(ip_text, net, prefix)  -> 1 when IPv4 text ip is inside net/prefix (net as
+//   integer)
 void registerStoreFunctions(sqlite3* db);
+
+class SqliteDb : public sqlite::SqliteDb {
+ public:
+  // Opens (and with `create`, creates) the log database; registers the store's SQL functions.
+  SqliteDb(const std::string& path, bool readOnly, bool create)
+      : sqlite::SqliteDb(path, readOnly, create, "log database") {
+    registerStoreFunctions(handle());
+  }
+};
 
 }  // namespace fabric::faz

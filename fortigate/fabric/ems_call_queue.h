@@ -25,7 +25,9 @@
 
 #include "common/base/clock.h"
 
-struct sqlite3;
+namespace fabric::sqlite {
+class SqliteDb;
+}
 
 namespace fabric::fortigate {
 
@@ -85,14 +87,13 @@ class EmsCallQueue {
   std::string diagnoseList(std::size_t limit = 100) const;
 
  private:
-  void exec(const char* sql) const;
   std::optional<EmsCall> getLocked(std::int64_t id) const;
   void setState(std::int64_t id, const char* state, int http_status, const std::string* error,
                 const std::string* result, std::optional<std::chrono::system_clock::time_point> next);
 
   const Clock& clock_;
   mutable std::mutex mutex_;
-  sqlite3* db_ = nullptr;
+  std::unique_ptr<sqlite::SqliteDb> db_;
   int recovered_ = 0;
 };
 
