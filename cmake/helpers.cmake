@@ -16,6 +16,8 @@ function(fabric_add_test)
   add_executable(${T_NAME} ${T_SOURCES})
   set_target_properties(${T_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
   target_link_libraries(${T_NAME} PRIVATE fabric_catch_main Catch2::Catch2 ${T_LIBS})
+  # Shared test helpers are included as "tests/support/…".
+  target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR})
   target_compile_definitions(${T_NAME} PRIVATE
     FABRIC_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     FABRIC_BIN_DIR="${CMAKE_BINARY_DIR}/bin"
@@ -35,6 +37,7 @@ function(fabric_add_fuzzer)
   add_executable(${F_NAME} ${F_SOURCES})
   set_target_properties(${F_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/fuzz)
   target_link_libraries(${F_NAME} PRIVATE ${F_LIBS})
+  target_include_directories(${F_NAME} PRIVATE ${PROJECT_SOURCE_DIR})
   if(FABRIC_FUZZ)
     target_link_options(${F_NAME} PRIVATE -fsanitize=fuzzer)
   else()
