@@ -49,7 +49,7 @@ LogStore::LogStore(LogStoreOptions options, const Clock& clock)
   // Ids are never reused: start after both the largest stored id and the high-water mark of the
   // last committed batch. After an unclean stop, ids handed out but never committed (at most a
   // full queue plus one batch) may have been cited (e.g. in an IoC notification), so skip them.
-  LogId maxId = db_->queryInt("SELECT coalesce(max(id), 0) FROM logs");
+  LogId maxId = db_->queryInt("SELECT coalesce(max(last_id), 0) FROM blocks");
   std::string nextText = readMeta(*db_, "next_id");
   LogId metaNext = 1;
   if (!nextText.empty()) {

@@ -6,21 +6,21 @@ namespace fabric::faz {
 namespace {
 
 constexpr std::string_view kCreateSchema = R"sql(
-CREATE TABLE IF NOT EXISTS logs(
-  id INTEGER PRIMARY KEY,
-  time_ns INTEGER NOT NULL,
-  received_ns INTEGER NOT NULL,
-  devid TEXT, devname TEXT, logid TEXT, type TEXT, subtype TEXT, level TEXT,
-  srcip TEXT, dstip TEXT, endpoint_uid TEXT, hostname TEXT, flow_id TEXT, source_addr TEXT,
-  registered INTEGER NOT NULL DEFAULT 0,
-  fields BLOB,
-  raw TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS logs_time ON logs(time_ns);
-CREATE INDEX IF NOT EXISTS logs_dev ON logs(devid, time_ns);
-CREATE INDEX IF NOT EXISTS logs_type ON logs(type, subtype, time_ns);
-CREATE INDEX IF NOT EXISTS logs_srcip ON logs(srcip, time_ns);
-CREATE INDEX IF NOT EXISTS logs_uid ON logs(endpoint_uid, time_ns) WHERE endpoint_uid IS NOT NULL;
-CREATE INDEX IF NOT EXISTS logs_flow ON logs(flow_id, time_ns) WHERE flow_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS blocks(
+  first_id INTEGER PRIMARY KEY,
+  last_id INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  min_time_ns INTEGER NOT NULL,
+  max_time_ns INTEGER NOT NULL,
+  keys BLOB NOT NULL,
+  data BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS blocks_min_time ON blocks(min_time_ns);
+CREATE INDEX IF NOT EXISTS blocks_max_time ON blocks(max_time_ns);
+CREATE TABLE IF NOT EXISTS block_keys(
+  kind INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  first_id INTEGER NOT NULL,
+  PRIMARY KEY(kind, key, first_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS devices(
   devid TEXT PRIMARY KEY,
   devname TEXT, serial TEXT, ip TEXT,
