@@ -91,6 +91,11 @@ stored() {
   cli "diagnose fortilogd msgstat" | awk '$1=="127.0.0.1" && $2=="tls" { s+=$4 } END { print s+0 }'
 }
 threads > "$work/cpu0"
+perf_pid=""
+if [ -n "${FAZ_PERF:-}" ]; then  # FAZ_PERF=FILE: also record a CPU profile of the daemon (perf)
+  perf record -F 499 -g -p "$faz" -o "$FAZ_PERF" >/dev/null 2>&1 &
+  perf_pid=$!
+fi
 start=$(date +%s.%N)
 python3 - "$work/fgt.oct" "$tls_port" "$home/tls/ca.pem" <<'PY' &
 import resource, socket, ssl, sys, time
@@ -125,6 +130,7 @@ for _ in $(seq 1 36000); do
 done
 end=$(date +%s.%N)
 threads > "$work/cpu1"
+[ -n "$perf_pid" ] && { kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true; }
 kill "$sender" 2>/dev/null || true
 wait "$sender" 2>/dev/null || true
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$faz/status")
