@@ -136,9 +136,8 @@ SqlQuery candidateBlocksSql(const LogPlan& plan) {
     std::string in = "first_id IN (";
     for (size_t i = 0; i < keys.size(); ++i) {
       if (i) in += " UNION ";
-      in += "SELECT first_id FROM block_keys WHERE kind = ? AND key = ?";
-      out.binds.emplace_back(static_cast<int64_t>(keys[i].first));
-      out.binds.emplace_back(keys[i].second);
+      in += "SELECT first_id FROM block_keys WHERE key_hash = ?";
+      out.binds.emplace_back(blockKeyHash(keys[i].first, keys[i].second));
     }
     where.push_back(in + ")");
   }

@@ -68,7 +68,7 @@ BatchWriter::BatchWriter(SqliteDb& db)
       insertBlock_(db.prepare(
           "INSERT INTO blocks(first_id, last_id, count, min_time_ns, max_time_ns, keys, data) "
           "VALUES(?1,?2,?3,?4,?5,?6,?7)")),
-      insertKey_(db.prepare("INSERT OR IGNORE INTO block_keys(kind, key, first_id) VALUES(?1,?2,?3)")),
+      insertKey_(db.prepare("INSERT OR IGNORE INTO block_keys(key_hash, first_id) VALUES(?1,?2)")),
       upsertDevice_(db.prepare(
           "INSERT INTO devices(devid, devname, serial, ip, registered, first_seen_ns, "
           "last_seen_ns, log_count) VALUES(?1, ?2, ?1, ?3, ?4, ?5, ?6, ?7) "
@@ -146,9 +146,8 @@ void BatchWriter::writeBlock() {
   insertBlock_.step();
   insertBlock_.reset();
   for (const auto& k : keys) {
-    insertKey_.bindInt(1, static_cast<int64_t>(k.kind));
-    insertKey_.bindText(2, k.value);
-    insertKey_.bindInt(3, block_.firstId());
+    insertKey_.bindInt(1, blockKeyHash(k.kind, k.value));
+    insertKey_.bindInt(2, block_.firstId());
     insertKey_.step();
     insertKey_.reset();
   }

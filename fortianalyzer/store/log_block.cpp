@@ -160,6 +160,17 @@ bool decodeBlock(std::string_view in, LogId firstId, std::vector<StoredLogView>&
   return pos == in.size();
 }
 
+std::int64_t blockKeyHash(BlockKey kind, std::string_view value) {
+  std::uint64_t h = 14695981039346656037ull;
+  auto mix = [&](unsigned char c) {
+    h ^= c;
+    h *= 1099511628211ull;
+  };
+  mix(static_cast<unsigned char>(kind));
+  for (char c : value) mix(static_cast<unsigned char>(c));
+  return static_cast<std::int64_t>(h);
+}
+
 std::string encodeBlockKeys(const std::vector<BlockBuilder::Key>& keys) {
   std::string out;
   for (const auto& k : keys) {

@@ -49,6 +49,12 @@ inline constexpr std::array<std::pair<BlockKey, LogBatch::Col>, 6> kBlockKeyColu
     {BlockKey::kFlowId, LogBatch::kFlowId},
 }};
 
+// The block_keys value of a key: 64-bit FNV-1a of the kind byte and the value, stored as a signed
+// integer. Integer keys keep the index small and its inserts cheap (no text record compares); a
+// collision only adds a candidate block, whose logs search checks anyway. Stored on disk: never
+// change it without a schema version.
+std::int64_t blockKeyHash(BlockKey kind, std::string_view value);
+
 // Block size limits: a block closes at whichever comes first (a commit also closes it).
 inline constexpr std::size_t kBlockMaxRows = 1024;
 inline constexpr std::size_t kBlockMaxBytes = std::size_t{512} << 10;

@@ -28,11 +28,10 @@ void deleteBlock(SqliteDb& db, int64_t firstId) {
     st.bindInt(1, firstId);
     if (st.step()) keys = std::string(st.columnText(0));
   }
-  auto del = db.prepare("DELETE FROM block_keys WHERE kind=?1 AND key=?2 AND first_id=?3");
+  auto del = db.prepare("DELETE FROM block_keys WHERE key_hash=?1 AND first_id=?2");
   for (const auto& k : decodeBlockKeys(keys)) {
-    del.bindInt(1, static_cast<int64_t>(k.kind));
-    del.bindText(2, k.value);
-    del.bindInt(3, firstId);
+    del.bindInt(1, blockKeyHash(k.kind, k.value));
+    del.bindInt(2, firstId);
     del.step();
     del.reset();
   }

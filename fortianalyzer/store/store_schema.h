@@ -6,9 +6,10 @@
 //       one row per block of up to kBlockMaxRows logs (log_block.h): the logs' header columns,
 //       fields blob and raw line; `keys` lists the block's block_keys rows
 //   indexes: blocks(min_time_ns), blocks(max_time_ns)
-//   block_keys(kind, key, first_id) PK (kind, key, first_id), WITHOUT ROWID
-//       every distinct devid / type / subtype / srcip / endpoint_uid / flow_id value of a block
-//       (BlockKey) -> the block; search picks candidate blocks here, then filters their logs
+//   block_keys(key_hash, first_id) PK (key_hash, first_id), WITHOUT ROWID
+//       every distinct devid / type / subtype / srcip / endpoint_uid / flow_id value of a block,
+//       as blockKeyHash(kind, value) -> the block; search picks candidate blocks here, then checks
+//       their logs (a hash collision only adds a candidate)
 //   devices(devid PK, devname, serial, ip, registered, first_seen_ns, last_seen_ns, log_count)
 //   meta(key PK, value): next id, clean-close marker
 //

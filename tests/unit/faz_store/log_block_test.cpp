@@ -57,6 +57,10 @@ TEST_CASE("a block round-trips its logs and lists each distinct key once") {
       {BlockKey::kType, "traffic"},    {BlockKey::kSrcip, "10.0.0.1"},
       {BlockKey::kSrcip, "10.0.0.2"}};
   CHECK(keys == want);
+  // The key hash is stored on disk: pinned.
+  CHECK(blockKeyHash(BlockKey::kSrcip, "10.0.0.1") == blockKeyHash(BlockKey::kSrcip, "10.0.0.1"));
+  CHECK(blockKeyHash(BlockKey::kSrcip, "10.0.0.1") != blockKeyHash(BlockKey::kDevid, "10.0.0.1"));
+  CHECK(blockKeyHash(BlockKey::kDevid, "") == static_cast<int64_t>(0xaf63bc4c8601b62cull));
   auto again = decodeBlockKeys(encodeBlockKeys(b.keys()));
   REQUIRE(again.size() == want.size());
   CHECK(again[4].value == "10.0.0.2");
