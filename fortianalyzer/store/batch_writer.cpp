@@ -85,6 +85,8 @@ void BatchWriter::writeBatch(const std::vector<PendingChunk>& chunks) {
   db_.exec("BEGIN IMMEDIATE");
   try {
     LogId lastId = 0;
+    std::string_view lastDevid;
+    DeviceSeen* lastSeen = nullptr;
     block_.clear();
     for (const PendingChunk& chunk : chunks) {
       const LogBatch& b = chunk.logs;
@@ -94,7 +96,10 @@ void BatchWriter::writeBatch(const std::vector<PendingChunk>& chunks) {
         if (block_.full()) writeBlock();
         std::string_view devid = b.text(r, LogBatch::kDevid);
         if (!devid.empty()) {
-          DeviceSeen& d = devices[devid];
+          // Most logs of a batch come from the device of the log before (map nodes are stable).
+          DeviceSeen& d = lastSeen && devid == lastDevid ? *lastSeen : devices[devid];
+          lastDevid = devid;
+          lastSeen = &d;
           if (d.count == 0) d.first_ns = r.received_ns;
           d.first_ns = std::min(d.first_ns, r.received_ns);
           d.last_ns = std::max(d.last_ns, r.received_ns);

@@ -44,6 +44,16 @@ inline bool getFixed64(std::string_view in, std::size_t& pos, std::int64_t& v) {
   return true;
 }
 
+// For each column, its index in kBlockKeyColumns, or -1 when the column is not a key.
+constexpr std::array<int, LogBatch::kColCount> kKeySlotOfColumn = [] {
+  std::array<int, LogBatch::kColCount> slots{};
+  for (auto& s : slots) s = -1;
+  for (std::size_t k = 0; k < kBlockKeyColumns.size(); ++k) {
+    slots[static_cast<std::size_t>(kBlockKeyColumns[k].second)] = static_cast<int>(k);
+  }
+  return slots;
+}();
+
 }  // namespace
 
 void BlockBuilder::add(LogId id, std::int64_t time_ns, std::int64_t received_ns, bool registered,
@@ -67,16 +77,14 @@ void BlockBuilder::add(LogId id, std::int64_t time_ns, std::int64_t received_ns,
     putVarint(body_, v.size());
     std::size_t at = body_.size();
     body_.append(v);
-    for (std::size_t k = 0; k < kBlockKeyColumns.size(); ++k) {
-      if (kBlockKeyColumns[k].second != c || v.empty()) continue;
-      // Consecutive logs mostly repeat devid/type/subtype: skip those at once, sort the rest later.
-      std::uint64_t ref = static_cast<std::uint64_t>(at) | (static_cast<std::uint64_t>(v.size()) << 32);
-      std::uint64_t last = lastKey_[k];
-      if (last != 0 && std::string_view(body_).substr(last & 0xffffffffu, last >> 32) == v) break;
-      lastKey_[k] = ref;
-      keyRefs_.emplace_back(static_cast<std::uint8_t>(kBlockKeyColumns[k].first), ref);
-      break;
-    }
+    int k = kKeySlotOfColumn[static_cast<std::size_t>(c)];
+    if (k < 0 || v.empty()) continue;
+    // Consecutive logs mostly repeat devid/type/subtype: skip those at once, sort the rest later.
+    std::uint64_t ref = static_cast<std::uint64_t>(at) | (static_cast<std::uint64_t>(v.size()) << 32);
+    std::uint64_t last = lastKey_[static_cast<std::size_t>(k)];
+    if (last != 0 && std::string_view(body_).substr(last & 0xffffffffu, last >> 32) == v) continue;
+    lastKey_[static_cast<std::size_t>(k)] = ref;
+    keyRefs_.emplace_back(static_cast<std::uint8_t>(kBlockKeyColumns[static_cast<std::size_t>(k)].first), ref);
   }
 }
 
