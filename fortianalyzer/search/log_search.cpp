@@ -121,8 +121,18 @@ struct Hit {
 // A read transaction for the whole query: every block read sees the same snapshot.
 class ReadTransaction {
  public:
-  explicit ReadTransaction(SqliteDb& db) : db_(db) { db_.exec("BEGIN"); }
-  ~ReadTransaction() { sqlite3_exec(db_.handle(), "COMMIT", nullptr, nullptr, nullptr); }
+  explicit ReadTransaction(SqliteDb& db) : db_(db) {
+    // A transaction an interrupted query left open would make every later BEGIN fail.
+    if (sqlite3_get_autocommit(db_.handle()) == 0) {
+      sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    db_.exec("BEGIN");
+  }
+  ~ReadTransaction() {
+    if (sqlite3_get_autocommit(db_.handle()) == 0) {
+      sqlite3_exec(db_.handle(), "COMMIT", nullptr, nullptr, nullptr);
+    }
+  }
   ReadTransaction(const ReadTransaction&) = delete;
   ReadTransaction& operator=(const ReadTransaction&) = delete;
 
@@ -286,15 +296,20 @@ LogQueryResult LogSearch::run(const LogQuery& query) { return runPlan(buildPlan(
 
 std::optional<nlohmann::json> LogSearch::get(LogId id) {
   deadline_ = std::chrono::steady_clock::now() + timeout_;
-  ReadTransaction tx(*db_);
-  auto st = db_->prepare("SELECT first_id FROM blocks WHERE first_id <= ?1 ORDER BY first_id DESC LIMIT 1");
-  st.bindInt(1, id);
-  if (!st.step()) return std::nullopt;
-  int64_t block = st.columnInt(0);
-  std::vector<StoredLogView> logs;
-  loadBlock(block, logs);
-  for (const auto& log : logs) {
-    if (log.id == id) return rowToJson(log);
+  try {
+    ReadTransaction tx(*db_);
+    auto st = db_->prepare(
+        "SELECT first_id FROM blocks WHERE first_id <= ?1 ORDER BY first_id DESC LIMIT 1");
+    st.bindInt(1, id);
+    if (!st.step()) return std::nullopt;
+    int64_t block = st.columnInt(0);
+    std::vector<StoredLogView> logs;
+    loadBlock(block, logs);
+    for (const auto& log : logs) {
+      if (log.id == id) return rowToJson(log);
+    }
+  } catch (const std::exception&) {
+    // As any failed query: no row (the caller answers "not found").
   }
   return std::nullopt;
 }

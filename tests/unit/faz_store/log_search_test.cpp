@@ -303,4 +303,8 @@ TEST_CASE("a query that runs past the timeout is interrupted with a clear error"
   auto ok = normal.run(q);
   CHECK(ok.error.empty());
   CHECK(ok.count == 0);
+  // The interrupted connection answers the next query normally.
+  auto again = slow.run(LogQuery{});
+  CHECK((again.error.empty() || again.error.rfind("query took longer", 0) == 0));
+  CHECK(normal.get(1).has_value());
 }
