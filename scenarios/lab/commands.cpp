@@ -102,11 +102,48 @@ void stopInternetHost(const LabController& lab) {
   fs::remove(lab.dir() / "run" / "internet.pid", ec);
 }
 
+// An endpoint is healthy once it is registered with its EMS and connected to the FortiGate (the
+// gateway list reaches it through EMS): only then can the lab quarantine it.
+void waitConnected(const LabController& lab, const std::string& name, int timeout_s,
+                   const std::atomic<bool>& interrupted) {
+  using Clock = std::chrono::steady_clock;
+  auto began = Clock::now();
+  auto deadline = began + std::chrono::seconds(timeout_s);
+  std::cout << "  connecting " << std::left << std::setw(14) << name << " to EMS and FortiGate  " << std::flush;
+  EndpointLinks links;
+  for (;;) {
+    if (auto s = lab.endpointStatus(name)) links = endpointLinks(*s);
+    if (links.ems && links.fortigate) break;
+    if (interrupted) {
+      std::cout << "interrupted\n";
+      throw std::runtime_error("interrupted while waiting for " + name + " to connect");
+    }
+    if (!lab.running(name)) {
+      std::cout << "failed\n";
+      throw std::runtime_error(name + " exited; its last output:\n" + lab.outputTail(name));
+    }
+    if (Clock::now() > deadline) {
+      std::cout << "timeout\n";
+      throw std::runtime_error(name + " did not connect within " + std::to_string(timeout_s) + " s (EMS " +
+                               (links.ems ? "connected" : "not connected") + ", FortiGate " +
+                               (links.fortigate ? "connected" : "not connected") + "); its last output:\n" +
+                               lab.outputTail(name));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::cout << "connected in " << std::fixed << std::setprecision(2)
+            << std::chrono::duration<double>(Clock::now() - began).count() << "s\n"
+            << std::defaultfloat << std::flush;
+}
+
 void startLab(LabController& lab, int timeout_s, const std::atomic<bool>& interrupted) {
   lab.setInterruptFlag(&interrupted);
   for (const auto& node : lab.plan().nodes) lab.start(node.name, std::chrono::seconds(timeout_s));
   for (const auto& e : lab.plan().endpoints) {
     if (!e.offline) lab.start(e.name, std::chrono::seconds(timeout_s));
+  }
+  for (const auto& e : lab.plan().endpoints) {
+    if (!e.offline) waitConnected(lab, e.name, timeout_s, interrupted);
   }
 }
 
@@ -131,6 +168,7 @@ int cmdUp(const UpOptions& o, const std::atomic<bool>& interrupted) {
   PlanOptions po;
   po.octet = o.octet;
   po.endpoint_count = o.endpoints;
+  po.endpoint_os = o.os;
   po.netns = o.netns;
   po.privileged_ports = o.netns || privilegedPortsAllowed();
   LabPlan plan;
@@ -153,6 +191,11 @@ int cmdUp(const UpOptions& o, const std::atomic<bool>& interrupted) {
   } catch (const std::exception& e) {
     std::cerr << "fabricctl: " << e.what() << "\n";
     std::cerr << "fabricctl: stopping what was started\n";
+    downLab(lab);
+    return 1;
+  }
+  if (interrupted) {  // a Ctrl-C after the last wait: the user asked to stop
+    std::cerr << "fabricctl: interrupted; stopping what was started\n";
     downLab(lab);
     return 1;
   }
@@ -187,13 +230,15 @@ int cmdStatus(const StatusOptions& o) {
     for (const auto& e : plan.endpoints) {
       nlohmann::json ep = {{"name", e.name}, {"address", e.address}, {"os", e.os}, {"health", healthOf(lab, e.name)},
                            {"ems", "unknown"}, {"fortigate", "unknown"}, {"quarantine", "unknown"}};
+      if (auto p = lab.pid(e.name)) ep["pid"] = *p;
       if (auto s = lab.endpointStatus(e.name)) {
+        const EndpointLinks links = endpointLinks(*s);
         ep["uid"] = s->value("uid", "");
         ep["hostname"] = s->value("hostname", e.hostname);
-        ep["ems"] = s->value("registered", false) ? "connected" : "disconnected";
-        auto fgts = s->value("fortigates_registered", nlohmann::json::object());
-        ep["fortigate"] = fgts.is_object() && !fgts.empty() ? "connected" : "disconnected";
-        ep["quarantine"] = s->value("/quarantine/state"_json_pointer, std::string("unknown"));
+        ep["os_version"] = s->value("os_version", "");
+        ep["ems"] = links.ems ? "connected" : "disconnected";
+        ep["fortigate"] = links.fortigate ? "connected" : "disconnected";
+        ep["quarantine"] = links.quarantine;
       } else if (!lab.running(e.name)) {
         ep["ems"] = ep["fortigate"] = "offline";
       }
@@ -227,7 +272,11 @@ int cmdCli(const CliOptions& o) {
   try {
     LabController lab(o.common.dir, readLab(o.common.dir), o.common.bin_dir, std::cerr);
     std::string node = o.node == "fgt" ? "fortigate" : o.node == "faz" ? "fortianalyzer" : o.node;
+    if (lab.isEndpoint(o.node))
+      return fail("'" + o.node + "' is an endpoint: FortiClient has no CLI console. Use `fabricctl endpoint " + o.node +
+                  " --dir DIR visit|resolve|connect|download …` to make it act and `fabricctl status` to see its state");
     if (!lab.isNode(node)) return fail("'" + o.node + "' is not a node (fortigate, fortianalyzer, ems)");
+    if (!lab.running(node)) return fail(node + " is not running (`fabricctl status --dir " + o.common.dir.string() + "`)");
     // Hand the terminal to the node's own console client: prompts, stdin scripts and exit status
     // are exactly the program's.
     std::vector<std::string> args = {(o.common.bin_dir / node).string(), "cli", "--home", lab.home(node).string()};
@@ -265,16 +314,31 @@ int cmdLogs(const LogsOptions& o) {
 }
 
 int cmdEndpoint(const EndpointOptions& o) {
+  // Exit status: 0 done, 1 the endpoint could not (refused, e.g. quarantined), 2 it was not asked
+  // (bad words, unknown or stopped endpoint, agent unreachable).
+  if (auto usage = activityUsageError(o.words)) {
+    std::cerr << "fabricctl: " << *usage << "\n";
+    return 2;
+  }
   try {
     LabController lab(o.common.dir, readLab(o.common.dir), o.common.bin_dir, std::cerr);
     const EndpointPlan* e = lab.plan().endpoint(o.endpoint);
-    if (!e) return fail("no endpoint '" + o.endpoint + "' in this lab");
-    if (!lab.running(e->name)) return fail("endpoint " + e->name + " is not running");
+    if (!e) {
+      std::cerr << "fabricctl: no endpoint '" << o.endpoint << "' in this lab\n";
+      return 2;
+    }
+    if (!lab.running(e->name)) {
+      std::cerr << "fabricctl: endpoint " << e->name << " is not running\n";
+      return 2;
+    }
     auto r = lab.act(e->name, o.words);
     std::cout << r.output;
-    return r.exit_code;
+    if (r.exit_code == 0 || r.exit_code == 1) return r.exit_code;
+    std::cerr << "fabricctl: could not reach " << e->name << " (forticlient act exited " << r.exit_code << ")\n";
+    return 2;
   } catch (const std::exception& ex) {
-    return fail(ex.what());
+    std::cerr << "fabricctl: " << ex.what() << "\n";
+    return 2;
   }
 }
 
