@@ -394,7 +394,11 @@ int cmdRun(const RunOptions& o, const std::atomic<bool>& interrupted) {
       dir = *o.dir;
       plan = readLab(dir);
       for (const auto& e : scenario.endpoints) {
-        if (!plan.endpoint(e.name)) return fail("the lab in " + dir.string() + " has no endpoint " + e.name);
+        const EndpointPlan* have = plan.endpoint(e.name);
+        if (!have) return fail("the lab in " + dir.string() + " has no endpoint " + e.name);
+        if (have->os != e.os)
+          return fail("the scenario declares " + e.name + " as " + e.os + ", but in the lab in " + dir.string() + " " +
+                      e.name + " is a " + have->os + " endpoint");
       }
     }
   } catch (const std::exception& e) {
