@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
 
 #include "scenarios/lab/process.h"
 
@@ -18,7 +19,17 @@ namespace {
 const fs::path kSource = FABRIC_SOURCE_DIR;
 const fs::path kFabricctl = fs::path(FABRIC_BIN_DIR) / "fabricctl";
 
+// Every scenario below has its test case. The pending ones fail at their timeline check of steps
+// 4-5 until the EMS's event logs reach the FortiAnalyzer (scenarios/README.md, "Status"); when
+// that lands they move to a test case of their own.
+const std::set<std::string> kTested = {"offline-endpoint",         "prereq-linux-endpoint",
+                                       "prereq-no-profile",        "prereq-no-gateway-list",
+                                       "prereq-remote-https-disabled", "prereq-no-ems-credentials",
+                                       "prereq-ems-serial-mismatch", "prereq-not-connected"};
+const std::set<std::string> kPending = {"seed", "manual-quarantine", "ems-down-then-back"};
+
 void runScenario(const std::string& name) {
+  REQUIRE(kTested.count(name) == 1);
   auto r = runCommand(kFabricctl, {"run", (kSource / "scenarios" / (name + ".scenario")).string()},
                       std::chrono::minutes(4));
   INFO(r.output);
@@ -43,3 +54,16 @@ TEST_CASE("scenario: prerequisite, Remote HTTPS access disabled, then enabled") 
 TEST_CASE("scenario: prerequisite, no EMS credentials on the FortiGate") { runScenario("prereq-no-ems-credentials"); }
 TEST_CASE("scenario: prerequisite, EMS serial mismatch") { runScenario("prereq-ems-serial-mismatch"); }
 TEST_CASE("scenario: prerequisite, endpoint not connected to the FortiGate") { runScenario("prereq-not-connected"); }
+
+TEST_CASE("every shipped scenario is run by a test case or listed as pending with its reason") {
+  std::set<std::string> shipped;
+  for (const auto& entry : fs::directory_iterator(kSource / "scenarios")) {
+    if (entry.path().extension() == ".scenario") shipped.insert(entry.path().stem().string());
+  }
+  for (const auto& name : shipped) {
+    INFO(name);
+    CHECK(kTested.count(name) + kPending.count(name) == 1);
+  }
+  for (const auto& name : kTested) CHECK(shipped.count(name) == 1);
+  for (const auto& name : kPending) CHECK(shipped.count(name) == 1);
+}
