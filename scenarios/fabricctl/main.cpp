@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   sa.sa_handler = onSignal;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGHUP, &sa, nullptr);  // the terminal went away: stop what was started, as for Ctrl-C
   signal(SIGPIPE, SIG_IGN);
 
   CLI::App app{"fabricctl: run a Fabric Lab (FortiGate, FortiAnalyzer, EMS, FortiClients) and tell it stories"};

@@ -181,6 +181,7 @@ int cmdUp(const UpOptions& o, const std::atomic<bool>& interrupted) {
   std::cout << "Lab " << plan.lab_id << " in " << fs::absolute(o.common.dir).string() << " ("
             << (plan.netns ? "network namespaces, 10." : "loopback, 127.") << plan.octet << ".0.0/16)\n";
   if (!o.start) return 0;
+  if (interrupted) return fail("interrupted: the lab directory is written, nothing was started");
   LabController lab(o.common.dir, plan, o.common.bin_dir, std::cout);
   try {
     if (plan.netns) {

@@ -440,6 +440,10 @@ TEST_CASE("fabricctl: up, status, cli, logs, the demo feed, endpoint, trace, run
   checkPortsFree(plan_b);
   for (const auto& n : a.status()["nodes"]) CHECK(n.value("health", "") == "down");
   CHECK(a.run({"down"}).exit_code == 0);  // nothing left to stop is not an error
+  auto cli_down = a.run({"cli", "fortigate", "-c", "get system status"});
+  CHECK(cli_down.exit_code != 0);
+  CHECK(contains(cli_down.output, "fortigate is not running"));
+  CHECK(a.run({"endpoint", "pc1", "visit", "http://www.example.com/"}).exit_code == 2);
 }
 
 TEST_CASE("fabricctl: Ctrl-C during up and during run stops every daemon it started and frees their ports") {
