@@ -136,9 +136,37 @@ void waitConnected(const LabController& lab, const std::string& name, int timeou
             << std::defaultfloat << std::flush;
 }
 
+// The FortiGate is healthy once its log link to the FortiAnalyzer is up: IoC notifications come
+// back over it. Read from the FortiGate's own CLI (`execute log fortianalyzer test-connectivity`).
+void waitFortigateLinked(const LabController& lab, int timeout_s, const std::atomic<bool>& interrupted) {
+  using Clock = std::chrono::steady_clock;
+  auto began = Clock::now();
+  auto deadline = began + std::chrono::seconds(timeout_s);
+  std::cout << "  linking    " << std::left << std::setw(14) << "fortigate" << " to FortiAnalyzer      " << std::flush;
+  CommandResult r;
+  for (;;) {
+    r = lab.cli("fortigate", {"execute log fortianalyzer test-connectivity"}, std::chrono::seconds(10));
+    if (r.exit_code == 0 && r.output.find("FortiAnalyzer link: up") != std::string::npos) break;
+    if (interrupted) {
+      std::cout << "interrupted\n";
+      throw std::runtime_error("interrupted while waiting for the FortiGate's link to the FortiAnalyzer");
+    }
+    if (Clock::now() > deadline) {
+      std::cout << "timeout\n";
+      throw std::runtime_error("the FortiGate's link to the FortiAnalyzer was not up within " +
+                               std::to_string(timeout_s) + " s:\n" + r.output);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::cout << "up in " << std::fixed << std::setprecision(2)
+            << std::chrono::duration<double>(Clock::now() - began).count() << "s\n"
+            << std::defaultfloat << std::flush;
+}
+
 void startLab(LabController& lab, int timeout_s, const std::atomic<bool>& interrupted) {
   lab.setInterruptFlag(&interrupted);
   for (const auto& node : lab.plan().nodes) lab.start(node.name, std::chrono::seconds(timeout_s));
+  waitFortigateLinked(lab, timeout_s, interrupted);
   for (const auto& e : lab.plan().endpoints) {
     if (!e.offline) lab.start(e.name, std::chrono::seconds(timeout_s));
   }
