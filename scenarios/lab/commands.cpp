@@ -12,6 +12,7 @@
 #include <random>
 #include <sstream>
 #include <thread>
+#include <cstdlib>
 #include <cstring>
 #include <cerrno>
 
@@ -412,7 +413,10 @@ int cmdRun(const RunOptions& o, const std::atomic<bool>& interrupted) {
   try {
     if (fresh) {
       if (o.netns && ::geteuid() != 0) return fail("--netns needs root");
-      dir = fs::temp_directory_path() / ("fabric-lab-" + std::to_string(::getpid()));
+      // A new directory every time (mkdtemp): a lab kept after a failure never blocks a later run.
+      std::string tmpl = (fs::temp_directory_path() / "fabric-lab-XXXXXX").string();
+      if (!::mkdtemp(tmpl.data())) return fail("cannot create a lab directory in " + fs::temp_directory_path().string());
+      dir = tmpl;
       PlanOptions po;
       for (const auto& e : scenario.endpoints) po.endpoints.push_back({e.name, e.os, e.offline});
       po.netns = o.netns;
@@ -431,6 +435,10 @@ int cmdRun(const RunOptions& o, const std::atomic<bool>& interrupted) {
       }
     }
   } catch (const std::exception& e) {
+    if (fresh && !dir.empty()) {
+      std::error_code ec;
+      fs::remove_all(dir, ec);  // nothing was started in it
+    }
     return fail(e.what());
   }
   LabController lab(dir, plan, o.bin_dir, std::cout);
