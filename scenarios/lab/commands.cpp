@@ -45,9 +45,10 @@ bool privilegedPortsAllowed() {
   return start <= 443;
 }
 
-// True when nothing listens on the lab's first node address (another lab drawing the same octet).
+// True when no other lab on this machine uses the plan's octet.
 bool labAddressFree(const LabPlan& plan) {
-  if (plan.netns) return true;  // namespaces: a second lab with the same octet fails at `ip link add`
+  // Namespaces: another lab with the same octet owns the bridge fablabB.
+  if (plan.netns) return !fs::exists(fs::path("/sys/class/net") / plan.bridge);
   const NodePlan& fgt = *plan.node("fortigate");
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return true;
