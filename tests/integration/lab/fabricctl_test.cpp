@@ -531,3 +531,33 @@ TEST_CASE("fabricctl run: a fresh lab of its own, removed after a pass; a bad fi
   CHECK(missing.exit_code != 0);
   CHECK(contains(missing.output, "cannot read"));
 }
+
+TEST_CASE("fabricctl up: a program that cannot start is named with its output, and what was started is stopped") {
+  // An octet above the random range (16..239), so no other lab draws it; its FortiGate port is
+  // taken before `up` runs.
+  const int octet = 240 + static_cast<int>(::getpid() % 14);
+  LabDir probe("busy_probe");
+  REQUIRE(probe.run({"up", "--no-start", "--octet", std::to_string(octet)}).exit_code == 0);
+  const NodePlan fgt = *readLab(probe.dir).node("fortigate");
+  int holder = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(holder >= 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(static_cast<uint16_t>(fgt.port("https")));
+  ::inet_pton(AF_INET, fgt.address.c_str(), &sa.sin_addr);
+  REQUIRE(::bind(holder, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0);
+  REQUIRE(::listen(holder, 1) == 0);
+
+  LabDir busy("busy");
+  auto up = busy.run({"up", "--octet", std::to_string(octet)});
+  ::close(holder);
+  INFO(up.output);
+  CHECK(up.exit_code == 1);
+  CHECK(contains(up.output, "fortigate exited during start-up"));
+  CHECK(contains(up.output, "Address already in use"));
+  CHECK(contains(up.output, "stopping what was started"));
+  const auto started = pidsInOutput(up.output);
+  CHECK(started.size() >= 2);  // the analyzer and the EMS were up
+  for (pid_t p : started) CHECK_FALSE(processAlive(p));
+  CHECK(processesNaming(busy.dir).empty());
+}
