@@ -185,6 +185,17 @@ void downLab(LabController& lab) {
   }
 }
 
+// "<190>date=…" as received over syslog -> "date=…", as the analyzer displays a log.
+std::string withoutSyslogPriority(const std::string& raw) {
+  if (raw.size() < 3 || raw[0] != '<') return raw;
+  std::size_t close = raw.find('>');
+  if (close == std::string::npos || close < 2 || close > 4) return raw;
+  for (std::size_t i = 1; i < close; ++i) {
+    if (raw[i] < '0' || raw[i] > '9') return raw;
+  }
+  return raw.substr(close + 1);
+}
+
 std::string healthOf(const LabController& lab, const std::string& name) {
   if (lab.ready(name)) return "up";
   if (lab.running(name)) return "starting";
@@ -337,7 +348,7 @@ int cmdLogs(const LogsOptions& o) {
       return 0;
     }
     // Oldest first on screen, as `execute log display` reads.
-    for (auto it = r.rows.rbegin(); it != r.rows.rend(); ++it) std::cout << it->value("raw", "") << "\n";
+    for (auto it = r.rows.rbegin(); it != r.rows.rend(); ++it) std::cout << withoutSyslogPriority(it->value("raw", "")) << "\n";
   } catch (const std::exception& e) {
     return fail(e.what());
   }

@@ -349,6 +349,7 @@ TEST_CASE("fabricctl: up, status, cli, logs, the demo feed, endpoint, trace, run
     CHECK(one.exit_code == 0);
     CHECK(std::count(one.output.begin(), one.output.end(), '\n') == 1);
     CHECK(contains(one.output, "url=\"/invoice.exe\""));
+    CHECK(one.output.rfind("date=", 0) == 0);  // as displayed, without the syslog <PRI>
     auto count = a.run({"logs", "--filter", malware, "--count"});
     CHECK(count.output == "1\n");
     CHECK(json::parse(a.run({"logs", "--filter", malware, "--count", "--json"}).output, nullptr, false) ==
