@@ -21,6 +21,7 @@
 #include "scenarios/lab/compose.h"
 #include "scenarios/lab/internet_host.h"
 #include "scenarios/lab/lab_controller.h"
+#include "scenarios/lab/lab_health.h"
 #include "scenarios/lab/lab_logs.h"
 #include "scenarios/lab/lab_writer.h"
 #include "scenarios/lab/netns.h"
@@ -104,76 +105,15 @@ void stopInternetHost(const LabController& lab) {
   fs::remove(lab.dir() / "run" / "internet.pid", ec);
 }
 
-// An endpoint is healthy once it is registered with its EMS and connected to the FortiGate (the
-// gateway list reaches it through EMS): only then can the lab quarantine it.
-void waitConnected(const LabController& lab, const std::string& name, int timeout_s,
-                   const std::atomic<bool>& interrupted) {
-  using Clock = std::chrono::steady_clock;
-  auto began = Clock::now();
-  auto deadline = began + std::chrono::seconds(timeout_s);
-  std::cout << "  connecting " << std::left << std::setw(14) << name << " to EMS and FortiGate  " << std::flush;
-  EndpointLinks links;
-  for (;;) {
-    if (auto s = lab.endpointStatus(name)) links = endpointLinks(*s);
-    if (links.ems && links.fortigate) break;
-    if (interrupted) {
-      std::cout << "interrupted\n";
-      throw std::runtime_error("interrupted while waiting for " + name + " to connect");
-    }
-    if (!lab.running(name)) {
-      std::cout << "failed\n";
-      throw std::runtime_error(name + " exited; its last output:\n" + lab.outputTail(name));
-    }
-    if (Clock::now() > deadline) {
-      std::cout << "timeout\n";
-      throw std::runtime_error(name + " did not connect within " + std::to_string(timeout_s) + " s (EMS " +
-                               (links.ems ? "connected" : "not connected") + ", FortiGate " +
-                               (links.fortigate ? "connected" : "not connected") + "); its last output:\n" +
-                               lab.outputTail(name));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  std::cout << "connected in " << std::fixed << std::setprecision(2)
-            << std::chrono::duration<double>(Clock::now() - began).count() << "s\n"
-            << std::defaultfloat << std::flush;
-}
-
-// The FortiGate is healthy once its log link to the FortiAnalyzer is up: IoC notifications come
-// back over it. Read from the FortiGate's own CLI (`execute log fortianalyzer test-connectivity`).
-void waitFortigateLinked(const LabController& lab, int timeout_s, const std::atomic<bool>& interrupted) {
-  using Clock = std::chrono::steady_clock;
-  auto began = Clock::now();
-  auto deadline = began + std::chrono::seconds(timeout_s);
-  std::cout << "  linking    " << std::left << std::setw(14) << "fortigate" << " to FortiAnalyzer      " << std::flush;
-  CommandResult r;
-  for (;;) {
-    r = lab.cli("fortigate", {"execute log fortianalyzer test-connectivity"}, std::chrono::seconds(10));
-    if (r.exit_code == 0 && r.output.find("FortiAnalyzer link: up") != std::string::npos) break;
-    if (interrupted) {
-      std::cout << "interrupted\n";
-      throw std::runtime_error("interrupted while waiting for the FortiGate's link to the FortiAnalyzer");
-    }
-    if (Clock::now() > deadline) {
-      std::cout << "timeout\n";
-      throw std::runtime_error("the FortiGate's link to the FortiAnalyzer was not up within " +
-                               std::to_string(timeout_s) + " s:\n" + r.output);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  std::cout << "up in " << std::fixed << std::setprecision(2)
-            << std::chrono::duration<double>(Clock::now() - began).count() << "s\n"
-            << std::defaultfloat << std::flush;
-}
-
 void startLab(LabController& lab, int timeout_s, const std::atomic<bool>& interrupted) {
   lab.setInterruptFlag(&interrupted);
   for (const auto& node : lab.plan().nodes) lab.start(node.name, std::chrono::seconds(timeout_s));
-  waitFortigateLinked(lab, timeout_s, interrupted);
+  waitFortigateLinked(lab, std::chrono::seconds(timeout_s), interrupted, std::cout);
   for (const auto& e : lab.plan().endpoints) {
     if (!e.offline) lab.start(e.name, std::chrono::seconds(timeout_s));
   }
   for (const auto& e : lab.plan().endpoints) {
-    if (!e.offline) waitConnected(lab, e.name, timeout_s, interrupted);
+    if (!e.offline) waitEndpointConnected(lab, e.name, std::chrono::seconds(timeout_s), interrupted, std::cout);
   }
 }
 
