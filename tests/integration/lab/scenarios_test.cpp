@@ -29,8 +29,10 @@ void runScenario(const std::string& name) {
 
 }  // namespace
 
-// One test case per scenario that passes with the daemons as merged; scenarios/README.md ("Status")
-// lists the others and what they wait for.
+// One test case per shipped scenario.
+TEST_CASE("scenario: seed flow, IoC to quarantine, five steps in order") { runScenario("seed"); }
+TEST_CASE("scenario: manual Q-/U- from the FortiGate CLI") { runScenario("manual-quarantine"); }
+TEST_CASE("scenario: EMS killed with a call queued, then back") { runScenario("ems-down-then-back"); }
 TEST_CASE("scenario: offline endpoint (EMS keeps the command, delivers it on reconnect)") {
   runScenario("offline-endpoint");
 }
