@@ -78,12 +78,14 @@ struct EmsNode::Impl {
   std::unique_ptr<logship::AnalyzerSender> faz;  // uses log_buffer; on the loop
   std::shared_ptr<net::EventLoop::Timer> faz_tick;
   AnalyzerSetting faz_setting;
+  std::atomic<bool> posting{false};  // the loop runs and takes posted work
   ConnId next_conn = 1;
   bool running = false;
 
   std::string loadConfig();
   void onCommit();
   void applyAnalyzerSetting();
+  void flushEvents();
   config::LineResult analyzerStatus() const;
   void onLink(std::shared_ptr<net::FramedLink> link);
 };
@@ -132,6 +134,11 @@ void EmsNode::Impl::applyAnalyzerSetting() {
   faz_setting = next;
 }
 
+void EmsNode::Impl::flushEvents() {
+  if (sink->flush() == 0 || !faz) return;
+  if (auto e = faz->pump(); !e.empty()) std::fprintf(stderr, "ems: log buffer commit failed: %s\n", e.c_str());
+}
+
 config::LineResult EmsNode::Impl::analyzerStatus() const {
   std::string out = "FortiAnalyzer logging: " + std::string(faz_setting.enabled ? "enable" : "disable") + "\n";
   if (faz_setting.enabled) {
@@ -139,7 +146,7 @@ config::LineResult EmsNode::Impl::analyzerStatus() const {
   }
   out += "Connection: " + (faz ? faz->state() : std::string("not started")) + "\n";
   const auto b = faz ? faz->bufferStatus() : nlohmann::json::object();
-  out += "Logs pending: " + std::to_string(log_buffer->pendingLines()) + " (" +
+  out += "Logs pending: " + std::to_string(log_buffer->pendingLines() + sink->queuedLines()) + " (" +
          std::to_string(log_buffer->pendingBytes()) + " bytes on disk)\n";
   out += "Logs sent: " + std::to_string(b.value("delivered_lines", 0ull)) + " since start\n";
   out += "Logs refused: " + std::to_string(log_buffer->refusedLines()) + "\n";
@@ -182,9 +189,9 @@ std::string EmsNode::start() {
       std::fprintf(stderr, "ems: log buffer: cut a torn tail of %llu bytes left by an interrupted write\n",
                    static_cast<unsigned long long>(m.log_buffer->recoveredTornBytes()));
     }
+    // Lines logged during one loop turn go to the disk buffer together at its end (one fsync).
     m.sink = std::make_unique<EventLogSink>(m.home.eventLog(), *m.log_buffer, [&m] {
-      if (!m.faz) return;
-      if (auto e = m.faz->pump(); !e.empty()) std::fprintf(stderr, "ems: log buffer commit failed: %s\n", e.c_str());
+      if (m.posting) m.loop.post([&m] { m.flushEvents(); });
     });
     m.db = openStateDb(m.home.file("state.db").string());
     m.registry = std::make_unique<EndpointRegistry>(*m.db);
@@ -229,6 +236,8 @@ std::string EmsNode::start() {
         std::fprintf(stderr, "ems: %s\n", line.c_str());
       });
       m.applyAnalyzerSetting();
+      m.posting = true;
+      m.flushEvents();  // lines logged while starting
       m.faz_tick = m.loop.every(std::chrono::milliseconds(100), [&m] {
         if (auto e = m.faz->tick(); !e.empty()) std::fprintf(stderr, "ems: log buffer commit failed: %s\n", e.c_str());
       });
@@ -276,6 +285,8 @@ void EmsNode::stop() {
     if (m.link_server) m.link_server->close();
     for (auto& [id, link] : std::map(m.transport.links)) link->close("EMS shutting down");
     // Lines not yet delivered stay in DIR/logbuf and are sent after the next start.
+    m.posting = false;
+    if (m.sink) m.flushEvents();
     m.faz_tick.reset();
     m.faz.reset();
   });

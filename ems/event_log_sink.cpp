@@ -22,10 +22,10 @@ AnalyzerSetting analyzerSetting(const config::Engine& config) {
 }
 
 EventLogSink::EventLogSink(const std::filesystem::path& file, logship::LogSink& buffer,
-                           std::function<void()> appended)
+                           std::function<void()> wake)
     : fd_(::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640)),
       buffer_(buffer),
-      appended_(std::move(appended)) {
+      wake_(std::move(wake)) {
   if (fd_ < 0) throw std::runtime_error("cannot open " + file.string());
 }
 
@@ -37,13 +37,21 @@ void EventLogSink::write(const std::string& line) {
     std::fprintf(stderr, "ems: event.log write failed\n");
   }
   if (!shipping_) return;
-  if (auto err = buffer_.append({line}); !err.empty()) {
-    ++refused_;
+  queued_.push_back(line);
+  if (queued_.size() == 1 && wake_) wake_();
+}
+
+std::size_t EventLogSink::flush() {
+  if (queued_.empty()) return 0;
+  std::vector<std::string> batch;
+  batch.swap(queued_);
+  if (auto err = buffer_.append(batch); !err.empty()) {
+    refused_ += batch.size();
     if (err != last_error_) std::fprintf(stderr, "ems: FortiAnalyzer log buffer: %s\n", err.c_str());
     last_error_ = err;
-    return;
+    return 0;
   }
-  if (appended_) appended_();
+  return batch.size();
 }
 
 }  // namespace fabric::ems

@@ -76,25 +76,35 @@ TEST_CASE("log fortianalyzer setting: off as shipped, on once enabled with a ser
 TEST_CASE("event lines always reach event.log, and the analyzer buffer only while shipping", "[ems][events]") {
   TempDir dir;
   Lines buffer;
-  int appended = 0;
-  EventLogSink sink(dir.path / "event.log", buffer, [&] { ++appended; });
+  int wakes = 0;
+  EventLogSink sink(dir.path / "event.log", buffer, [&] { ++wakes; });
   sink.write("logid=\"0109045001\" a=1");
+  CHECK(sink.flush() == 0);
   CHECK(buffer.lines.empty());
-  CHECK(appended == 0);
+  CHECK(wakes == 0);
 
+  // A burst wakes the owner once and goes to the buffer as one batch at flush().
   sink.setShipping(true);
   sink.write("logid=\"0109045010\" flowid=\"F-1\"");
-  CHECK(buffer.lines == std::vector<std::string>{"logid=\"0109045010\" flowid=\"F-1\""});
-  CHECK(appended == 1);
-
-  buffer.fail = "log buffer full";
   sink.write("logid=\"0109045012\" flowid=\"F-1\"");
+  CHECK(wakes == 1);
+  CHECK(sink.queuedLines() == 2);
+  CHECK(buffer.lines.empty());
+  CHECK(sink.flush() == 2);
+  CHECK(buffer.lines == std::vector<std::string>{"logid=\"0109045010\" flowid=\"F-1\"", "logid=\"0109045012\" flowid=\"F-1\""});
+  CHECK(sink.queuedLines() == 0);
+
+  // A refused batch is counted with its reason; the next burst wakes the owner again.
+  buffer.fail = "log buffer full";
+  sink.write("logid=\"0109045013\" flowid=\"F-1\"");
+  CHECK(wakes == 2);
+  CHECK(sink.flush() == 0);
   CHECK(sink.refusedLines() == 1);
   CHECK(sink.lastError() == "log buffer full");
-  CHECK(appended == 1);
 
   CHECK(slurp(dir.path / "event.log") ==
-        "logid=\"0109045001\" a=1\nlogid=\"0109045010\" flowid=\"F-1\"\nlogid=\"0109045012\" flowid=\"F-1\"\n");
+        "logid=\"0109045001\" a=1\nlogid=\"0109045010\" flowid=\"F-1\"\nlogid=\"0109045012\" flowid=\"F-1\"\n"
+        "logid=\"0109045013\" flowid=\"F-1\"\n");
 }
 
 TEST_CASE("EMS events written through the sink land in the disk buffer in order, durably", "[ems][events]") {
@@ -108,6 +118,7 @@ TEST_CASE("EMS events written through the sink land in the disk buffer in order,
     events.log(logid::kCommandSent, "information", "Command sent to FortiClient", {{"fctuid", kUid1}}, "F-20261129-000001-abcd");
     events.log(logid::kCommandResult, "information", "FortiClient completed a command", {{"fctuid", kUid1}},
                "F-20261129-000001-abcd");
+    CHECK(sink.flush() == 2);
   }
   logship::DiskLogBuffer reopened(dir.path / "logbuf");  // as after a restart
   auto batch = reopened.peek(10, 1 << 20);
