@@ -16,10 +16,12 @@
 #include "forticlient/client_log.h"
 #include "forticlient/fabric_view.h"
 #include "forticlient/identity.h"
-#include "forticlient/log_sink.h"
+#include "common/logship/log_sink.h"
 #include "forticlient/quarantine_store.h"
 
 namespace fabric::forticlient {
+
+using logship::LogSink;
 
 inline constexpr const char* kLinuxRefusal = "Quarantine is not supported on FortiClient (Linux)";
 inline constexpr const char* kBlockedReason = "blocked: endpoint is quarantined by EMS";

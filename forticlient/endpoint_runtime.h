@@ -23,7 +23,7 @@
 #include "common/base/clock.h"
 #include "common/net/link.h"
 #include "forticlient/cli_options.h"
-#include "forticlient/disk_log_buffer.h"
+#include "common/logship/disk_log_buffer.h"
 #include "forticlient/endpoint_core.h"
 #include "forticlient/enforcement.h"
 #include "forticlient/log_shipper.h"

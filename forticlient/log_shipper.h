@@ -17,9 +17,12 @@
 #include <nlohmann/json.hpp>
 
 #include "common/net/link.h"
-#include "forticlient/disk_log_buffer.h"
+#include "common/logship/disk_log_buffer.h"
 
 namespace fabric::forticlient {
+
+using logship::DiskLogBuffer;
+using logship::LogBatch;
 
 class LogShipper {
  public:

@@ -1,6 +1,6 @@
 #pragma once
-// The on-disk log buffer between an endpoint and its FortiAnalyzer (DESIGN.md step 1: "buffering
-// them on disk while it is unreachable").
+// The on-disk log buffer between a log sender and its FortiAnalyzer (DESIGN.md step 1: "buffering
+// them on disk while it is unreachable"): the agent's shipper and the FortiGate's analyzer link.
 //
 // Layout of DIR: `segment-<n>.log`, an append-only file of records [4-byte big-endian length]
 // [4-byte big-endian CRC-32 of the payload][payload = one log line], and `committed`, replaced
@@ -22,9 +22,9 @@
 #include <string>
 #include <vector>
 
-#include "forticlient/log_sink.h"
+#include "common/logship/log_sink.h"
 
-namespace fabric::forticlient {
+namespace fabric::logship {
 
 struct LogBatch {
   std::vector<std::string> lines;
@@ -73,4 +73,4 @@ class DiskLogBuffer final : public LogSink {
 
 std::uint32_t crc32(const void* data, std::size_t size);
 
-}  // namespace fabric::forticlient
+}  // namespace fabric::logship
