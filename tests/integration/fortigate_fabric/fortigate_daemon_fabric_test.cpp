@@ -7,6 +7,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "../ems/ems_process.h"
 #include "../fortigate/daemon_harness.h"
 #include "common/net/link.h"
 #include "common/tls/pki.h"
@@ -98,6 +99,8 @@ std::string fabricConfig(const std::string& ems_ip, std::uint16_t ems_port, cons
          "config log fortianalyzer setting\n set status enable\n set server \"" + faz_ip + ":" +
          std::to_string(faz_port) + "\"\nend\n";
 }
+
+tls::CertificateSpec ca_spec(const std::string& ems_ip) { return {kEmsSerial, kEmsSerial, {"ems"}, {ems_ip}}; }
 
 // A FortiGate daemon with its peers: lab CA, test EMS, fake analyzer, one agent address.
 struct FabricLab {
@@ -382,4 +385,67 @@ TEST_CASE("fortigate daemon: event lines buffered for a down analyzer survive ki
   REQUIRE(fgt_it::waitFor([&] { return lab.faz->hasLine("logid=\"0107045058\"", kUid); }));
   REQUIRE(fgt_it::waitFor([&] { return status().find("logs: unsent 0, in flight 0") != std::string::npos; }));
   CHECK(lab.fgt->kill(SIGTERM) == 0);
+}
+
+TEST_CASE("fortigate and ems daemons: a quarantine the endpoint never answers fails the FortiGate's call with the "
+          "EMS's reason",
+          "[fortigate_fabric][daemon][ems]") {
+  FabricLab lab;
+  // The real EMS daemon, with a 2 s command timeout and the FortiGate in the endpoint's gateway list.
+  const fs::path ems_home = lab.scratch.path / "real-ems";
+  fs::create_directories(ems_home);
+  REQUIRE(writeFileAtomically(ems_home / "identity.json",
+                              nlohmann::json{{"serial", kEmsSerial}, {"hostname", "ems"}}.dump()) == "");
+  tls::installNodeCertificate(ems_home, lab.ca, tls::issueCertificate(lab.ca, ca_spec(lab.ems_ip)));
+  REQUIRE(writeFileAtomically(
+              ems_home / "ems.conf",
+              "config system admin\n edit \"admin\"\n set password S3cret!\n next\nend\n"
+              "config system server\n set remote-https-access enable\n set command-timeout 2\nend\n"
+              "config endpoint profile\n edit \"default\"\n set faz-address " + lab.faz_ip + "\n next\nend\n"
+              "config endpoint gateway-list\n edit \"gl1\"\n config fortigate\n edit \"fgt1\"\n set address " +
+                  lab.fgt_ip + "\n next\n end\n next\nend\n"
+              "config endpoint assignment-rule\n edit 1\n set profile \"default\"\n set gateway-list \"gl1\"\n next\nend\n") ==
+          "");
+  ems::itest::EmsProcess ems_daemon(ems_home, lab.ems_ip);
+  ems_daemon.start();
+  {
+    auto text = readFile(lab.home / "fortigate.conf").value_or("");
+    const std::string from = "set https-port 0\n";
+    text.replace(text.find(from), from.size(), "set https-port " + std::to_string(ems_daemon.httpsPort()) + "\n");
+    REQUIRE(writeFileAtomically(lab.home / "fortigate.conf", text) == "");
+  }
+  // One endpoint, registered with the EMS (a stand-in that never answers commands) and the FortiGate.
+  ems::itest::TestAgent endpoint(
+      lab.loop, net::TlsConfig{lab.agent_tls.ca, lab.agent_tls.cert, lab.agent_tls.key, true, ""}, lab.ems_ip,
+      ems_daemon.linkPort(), lab.agent_ip,
+      {{"type", "register"}, {"uid", kUid}, {"hostname", "WIN-LAB-01"}, {"os", "windows"}, {"ip", lab.agent_ip},
+       {"mac", "00-0C-29-AA-BB-CC"}, {"user", "alice"}, {"fctver", "7.0.9.0493"},
+       {"quarantine", {{"state", "none"}, {"since", 0}}}});
+  endpoint.start();
+  REQUIRE_FALSE(endpoint.waitFor("registered").is_null());
+  lab.fgt = std::make_unique<fgt_it::Daemon>(lab.home, lab.fgt_ip);
+  std::string error;
+  REQUIRE(lab.fgt->start(error));
+  lab.startAgent();
+  REQUIRE(fgt_it::waitFor([&] { return lab.agent->registrations >= 1; }));
+
+  CHECK(lab.cli({"diagnose endpoint forticlient-ems-rest-api queue-complete-calls Q-" + lab.agent_ip}).status == 0);
+  REQUIRE_FALSE(endpoint.waitFor("command").is_null());  // the EMS accepted the call and pushed the command
+  auto list = [&] { return lab.cli({"diagnose endpoint forticlient-ems-rest-api queue-list"}).out; };
+  std::string last;
+  const bool failed = fgt_it::waitFor([&] {
+    last = list();
+    return last.find("state=failed") != std::string::npos;
+  });
+  INFO(last);
+  REQUIRE(failed);
+  CHECK(last.find("last error: EMS reports command 1 timed out at the endpoint: no answer from FortiClient within 2 s "
+                  "(command-timeout) after it was sent 1 time") != std::string::npos);
+  CHECK(last.find("EMS command 1 at the endpoint: timeout") != std::string::npos);
+  const auto log = readFile(lab.home / "event.log").value_or("");
+  CHECK(log.find("logid=\"0107045128\"") != std::string::npos);  // the REST call itself succeeded
+  CHECK(log.find("EMS reports command 1 timed out at the endpoint") != std::string::npos);  // then 0107045122
+  endpoint.stop();
+  CHECK(lab.fgt->kill(SIGTERM) == 0);
+  CHECK(ems_daemon.terminate() == 0);
 }
