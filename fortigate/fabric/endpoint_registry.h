@@ -28,7 +28,7 @@ namespace fabric::fortigate {
 struct TelemetryPeer {
   std::string address;
   std::string cert_serial;
-  std::optional<std::string> cert_name;
+  std::optional<std::string> cert_name = std::nullopt;
 };
 
 struct EndpointRecord {
