@@ -49,6 +49,12 @@ std::shared_ptr<const config::Schema> makeEmsSchema() {
   rule.ref("profile", "endpoint profile", 35);
   rule.ref("gateway-list", "endpoint gateway-list", 35);
 
+  // Off as shipped: the EMS's event log stays in DIR/event.log until a FortiAnalyzer is named.
+  auto& faz = schema->singleton("log fortianalyzer setting");
+  faz.option("status", kEnable, "disable");
+  faz.ipv4("server", "0.0.0.0");
+  faz.integer("port", 1, 65535, 6514);
+
   return schema;
 }
 

@@ -16,7 +16,7 @@ std::int64_t epochSeconds(std::chrono::system_clock::time_point t) {
 
 }  // namespace
 
-EndpointCore::EndpointCore(Identity identity, QuarantineStore store, LogSink& logs,
+EndpointCore::EndpointCore(Identity identity, QuarantineStore store, logship::LogSink& logs,
                            const Clock& clock, std::uint64_t first_session_id)
     : identity_(std::move(identity)),
       store_(std::move(store)),

@@ -21,8 +21,6 @@
 
 namespace fabric::forticlient {
 
-using logship::LogSink;
-
 inline constexpr const char* kLinuxRefusal = "Quarantine is not supported on FortiClient (Linux)";
 inline constexpr const char* kBlockedReason = "blocked: endpoint is quarantined by EMS";
 
@@ -49,7 +47,7 @@ struct ActivityOutcome {
 class EndpointCore {
  public:
   // Loads the persisted quarantine state (throws std::runtime_error when it is unreadable).
-  EndpointCore(Identity identity, QuarantineStore store, LogSink& logs, const Clock& clock,
+  EndpointCore(Identity identity, QuarantineStore store, logship::LogSink& logs, const Clock& clock,
                std::uint64_t first_session_id = 10000000);
 
   nlohmann::json emsRegister() const;
@@ -87,7 +85,7 @@ class EndpointCore {
 
   Identity identity_;
   QuarantineStore store_;
-  LogSink& logs_;
+  logship::LogSink& logs_;
   const Clock& clock_;
   std::uint64_t next_session_;
   QuarantineState quarantine_;

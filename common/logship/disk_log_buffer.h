@@ -1,6 +1,6 @@
 #pragma once
-// The on-disk log buffer between a log sender and its FortiAnalyzer (DESIGN.md step 1: "buffering
-// them on disk while it is unreachable"): the agent's shipper and the FortiGate's analyzer link.
+// The on-disk log buffer between a node (a FortiClient endpoint, the EMS) and its FortiAnalyzer
+// (DESIGN.md step 1: "buffering them on disk while it is unreachable").
 //
 // Layout of DIR: `segment-<n>.log`, an append-only file of records [4-byte big-endian length]
 // [4-byte big-endian CRC-32 of the payload][payload = one log line], and `committed`, replaced
@@ -15,7 +15,7 @@
 //    with a clear reason (the newest lines are refused; nothing already accepted is ever dropped).
 //  - When everything is committed and the segment is large, a new segment starts and the old one
 //    is deleted, so disk use follows the backlog.
-// Not thread-safe: one owner (the endpoint's event loop).
+// Not thread-safe: one owner (the sending node's event loop).
 
 #include <cstdint>
 #include <filesystem>

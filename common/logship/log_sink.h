@@ -1,5 +1,6 @@
 #pragma once
-// Where log lines go before they are shipped: the on-disk buffer in production, a vector in tests.
+// Where a node's log lines go before they are shipped: the on-disk buffer in production, a vector
+// in tests.
 
 #include <string>
 #include <vector>

@@ -114,6 +114,25 @@ TEST_CASE("impossible plans are refused") {
   CHECK_THROWS_WITH(makeLabPlan(o), Catch::Contains("unknown os 'beos'"));
 }
 
+TEST_CASE("endpoints are Windows unless --os asks for macOS or Linux, for all or one per endpoint") {
+  PlanOptions o;
+  o.endpoint_count = 3;
+  auto plan = makeLabPlan(o);
+  for (const auto& e : plan.endpoints) CHECK(e.os == "windows");
+  o.endpoint_os = {"macos"};
+  plan = makeLabPlan(o);
+  for (const auto& e : plan.endpoints) CHECK(e.os == "macos");
+  o.endpoint_os = {"linux", "windows", "macos"};
+  plan = makeLabPlan(o);
+  CHECK(plan.endpoint("pc1")->os == "linux");
+  CHECK(plan.endpoint("pc2")->os == "windows");
+  CHECK(plan.endpoint("pc3")->os == "macos");
+  o.endpoint_os = {"linux", "macos"};
+  CHECK_THROWS_WITH(makeLabPlan(o), Catch::Contains("--os names 2 systems for 3 endpoints"));
+  o.endpoint_os = {"beos"};
+  CHECK_THROWS_WITH(makeLabPlan(o), Catch::Contains("unknown os 'beos'"));
+}
+
 TEST_CASE("the FortiGate's file is the seed's configuration and loads into the FortiGate schema") {
   PlanOptions o;
   o.octet = 33;
