@@ -438,12 +438,13 @@ int cmdEnroll(const EnrollOptions& o) {
     if (!cert || !key) return fail("cannot read ca.pem and ca.key in " + o.ca_dir.string());
     tls::KeyPair ca{*cert, *key};
     tls::CertificateSpec spec;
-    spec.common_name = o.hostname;
+    spec.common_name = newFortiClientUid();  // the agent adopts it as its uid
     spec.dns_names = {o.hostname};
     spec.ip_addresses = {o.ip};
     fs::create_directories(o.home);
     tls::installNodeCertificate(o.home, ca, tls::issueCertificate(ca, spec));
-    std::cout << "enrolled " << o.hostname << " (" << o.ip << ") in " << o.home.string() << "\n";
+    std::cout << "enrolled " << o.hostname << " (" << o.ip << ", FortiClient uid " << spec.common_name << ") in "
+              << o.home.string() << "\n";
   } catch (const std::exception& e) {
     return fail(e.what());
   }

@@ -195,7 +195,17 @@ TEST_CASE("writing a lab puts certificates, identities, keys and configs in ever
   config::Engine engine(fortigate::makeFortiGateSchema(), "FGT", *readFile(dir / "nodes/fortigate/secret.key"));
   REQUIRE(engine.load(*readFile(dir / "nodes/fortigate/fortigate.conf")).ok());
   CHECK(engine.secret({"endpoint-control forticlient-ems", "e01"}, "admin-password") == std::string("pw-0123456789"));
-  for (const auto& endpoint : plan.endpoints) CHECK(fs::exists(dir / endpoint.home / "tls" / "node.pem"));
+  std::set<std::string> uids;
+  for (const auto& endpoint : plan.endpoints) {
+    auto pem = readFile(dir / endpoint.home / "tls" / "node.pem");
+    REQUIRE(pem);
+    // The certificate names the endpoint's FortiClient uid: the EMS and FortiGate bind it.
+    const auto cn = tls::certificateSubject(*pem).common_name;
+    CHECK(cn.size() == 40);
+    CHECK(cn.find_first_not_of("0123456789ABCDEF") == std::string::npos);
+    uids.insert(cn);
+  }
+  CHECK(uids.size() == plan.endpoints.size());
   CHECK(readFile(dir / plan.feed) == demoFeed());
 
   CHECK_THROWS_WITH(writeLab(dir, plan, LabSecrets{"x"}), Catch::Contains("already holds a lab"));
