@@ -6,10 +6,12 @@
 //
 //   0107045057 FortiClient connection added     event/endpoint information
 //   0107045058 FortiClient connection closed    event/endpoint information
+//   0107045113 FortiClient registration failed  event/endpoint warning (uid not the certificate's)
 //   0100022953 Compromised host detected        event/system   warning
 //   0100046600 Automation stitch triggered      event/system   notice
 //   0107045122 EMS REST API error               event/endpoint warning
 //   0107045128 EMS REST API call completed      event/endpoint information (see docs/fortigate-fabric.md)
+//   0100032010 Disk full                        event/system   warning (the analyzer log buffer)
 
 #include <chrono>
 #include <cstdint>
@@ -55,6 +57,10 @@ struct FortiClientConnectionFields {
 };
 EventRecord fortiClientConnectionAdded(const FortiClientConnectionFields& f);
 EventRecord fortiClientConnectionClosed(const FortiClientConnectionFields& f, const std::string& reason);
+// 0107045113 (FortiOS LOG_ID_EC_REG_FAIL_BLOCKED, "FortiClient registration failed due to blocked
+// UID"): a register refused because its uid is not the one the agent certificate names.
+EventRecord fortiClientRegistrationRefused(const FortiClientConnectionFields& f, const std::string& peer_address,
+                                           const std::string& reason);
 
 struct CompromisedHostFields {
   std::string srcip, fctuid, indicator, indicator_type, threat, level, feed, flow_id;
@@ -75,5 +81,8 @@ struct EmsRestFields {
 };
 EventRecord emsRestApiError(const EmsRestFields& f);
 EventRecord emsRestApiOk(const EmsRestFields& f);
+
+// The on-disk buffer towards the FortiAnalyzer refused lines because it is full (`msg` says why).
+EventRecord analyzerBufferFull(const std::string& msg);
 
 }  // namespace fabric::fortigate

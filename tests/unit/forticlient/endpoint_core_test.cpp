@@ -12,7 +12,7 @@ using nlohmann::json;
 
 namespace {
 
-struct VectorSink : LogSink {
+struct VectorSink : fabric::logship::LogSink {
   std::vector<std::string> lines;
   std::string fail;
   std::string append(const std::vector<std::string>& batch) override {
