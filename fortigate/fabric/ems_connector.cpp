@@ -175,17 +175,23 @@ void EmsConnectorWorker::process(const EmsCall& call) {
   f.url = o.url;
   f.httpcode = o.http_status;
   switch (o.kind) {
-    case AttemptOutcome::Kind::Done:
+    case AttemptOutcome::Kind::Done: {
       queue_.complete(call.id, o.http_status, o.message);
-      f.msg = call.code() + " completed (attempt " + std::to_string(call.attempts) + "): " + o.message;
-      log_(emsRestApiOk(f));
+      const bool recovered = ems_in_error_.erase(call.request.ems_name) > 0 || call.attempts > 1;
+      if (recovered) {
+        f.msg = call.code() + " completed (attempt " + std::to_string(call.attempts) + "): " + o.message;
+        log_(emsRestApiOk(f));
+      }
       break;
+    }
     case AttemptOutcome::Kind::Fail:
+      ems_in_error_.insert(call.request.ems_name);
       queue_.fail(call.id, o.http_status, o.message);
       f.msg = call.code() + " failed: " + o.message;
       log_(emsRestApiError(f));
       break;
     case AttemptOutcome::Kind::Retry:
+      ems_in_error_.insert(call.request.ems_name);
       if (call.attempts >= policy_.max_attempts) {
         const std::string msg = "gave up after " + std::to_string(call.attempts) + " attempts: " + o.message;
         queue_.fail(call.id, o.http_status, msg);

@@ -166,7 +166,9 @@ TEST_CASE("fortigate daemon: IoC → Q- at the EMS, U- by diagnose, failure reas
   CHECK(ems.calls()[0].remote_address == fgt_ip);
   REQUIRE(fgt_it::waitFor([&] { return lastCall().find("state=done") != std::string::npos; }));
   const auto event_log = readFile(home / "event.log").value_or("");
-  for (const char* id : {"0107045057", "0100022953", "0100046600", "0107045128"}) {
+  // A first call that succeeds logs no 0107045128 ("recovered from an error": nothing failed).
+  CHECK(readFile(home / "event.log").value_or("").find("logid=\"0107045128\"") == std::string::npos);
+  for (const char* id : {"0107045057", "0100022953", "0100046600"}) {
     INFO(id);
     CHECK(event_log.find(std::string("logid=\"") + id + "\"") != std::string::npos);
     CHECK(fgt_it::waitFor([&] { return faz.hasLine(std::string("logid=\"") + id + "\""); }));
@@ -179,6 +181,9 @@ TEST_CASE("fortigate daemon: IoC → Q- at the EMS, U- by diagnose, failure reas
   CHECK(u.out.rfind("queued: U-" + agent_ip, 0) == 0);
   REQUIRE(fgt_it::waitFor([&] { return ems.calls().size() == 2; }));
   CHECK(ems.calls()[1].path == "/api/v1/endpoints/unquarantine");
+  // The manual call was logged when it was queued (0100044548), with its flow id, at the analyzer too.
+  CHECK(readFile(home / "event.log").value_or("").find("logid=\"0100044548\"") != std::string::npos);
+  CHECK(fgt_it::waitFor([&] { return faz.hasLine("logid=\"0100044548\"", "flowid=\"F-"); }));
 
   // Failure reasons, each in queue-list.
   ems.setCallAnswer(409, "Quarantine is not supported on FortiClient (Linux)");
