@@ -211,7 +211,7 @@ class Parser {
         return std::nullopt;
       }
       bool declared = scenario_.endpoints.empty() ? name == "pc1" : scenario_.endpoint(name) != nullptr;
-      if (declared && (attr == "ip" || attr == "hostname" || attr == "uid")) return "";
+      if (declared && (attr == "ip" || attr == "hostname" || attr == "uid" || attr == "serial")) return "";
       return std::nullopt;
     };
     std::string error;

@@ -62,9 +62,14 @@ std::string ScenarioRunner::endpointUid(const std::string& endpoint) {
   auto status = lab_.endpointStatus(endpoint);
   if (status && status->contains("uid") && (*status)["uid"].is_string()) return (*status)["uid"];
   // A stopped agent still has its identity file.
+  return endpointIdentity(endpoint, "uid");
+}
+
+// A field of the agent's identity file (agent.json, written at its first start).
+std::string ScenarioRunner::endpointIdentity(const std::string& endpoint, const char* key) {
   auto text = readFile(lab_.home(endpoint) / "agent.json");
   auto j = nlohmann::json::parse(text.value_or(""), nullptr, false);
-  if (j.is_object() && j.contains("uid") && j["uid"].is_string()) return j["uid"];
+  if (j.is_object() && j.contains(key) && j[key].is_string()) return j[key];
   return "";
 }
 
@@ -86,6 +91,11 @@ std::string ScenarioRunner::expand(const std::string& text) {
       std::string uid = endpointUid(e->name);
       if (uid.empty()) return std::nullopt;
       return uid;
+    }
+    if (attr == "serial") {  // the FortiClient serial, devid of the endpoint's logs
+      std::string serial = endpointIdentity(e->name, "serial");
+      if (serial.empty()) return std::nullopt;
+      return serial;
     }
     return std::nullopt;
   };

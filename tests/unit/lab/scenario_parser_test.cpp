@@ -177,7 +177,7 @@ TEST_CASE("errors name the line and the problem") {
       {"start all\nstop \x01\n", 2, "control character 0x01"},
       {"lab machine x\n", 1, "lab declares endpoints"},
       {"cli fgt: diagnose x Q-${pc2.ip}\n", 1, "unknown reference ${pc2.ip}"},
-      {"cli fgt: x ${pc1.serial}\n", 1, "unknown reference ${pc1.serial}"},
+      {"cli fgt: x ${pc1.mac}\n", 1, "unknown reference ${pc1.mac}"},
       {"cli fgt:\n    a\n    b ${ems}\n", 3, "must be ${NAME.ATTR}"},
       {"expect logs matching \"srcip==${pc1.ip\"\n", 1, "not closed"},
   };
