@@ -286,15 +286,24 @@ int cmdTrace(const TraceOptions& o) {
     std::string uid;
     if (auto s = lab.endpointStatus(e->name)) uid = s->value("uid", "");
     LabLogs logs(lab.home("fortianalyzer"));
-    auto t = logs.latestTimeline(e->address, uid);
-    if (!t) return fail("no flow of " + e->name + " in the FortiAnalyzer's logs");
+    // Every flow oldest first (a quarantine, then its release), or the one --flow names.
+    std::vector<Timeline> shown = logs.timelines(e->address, uid);
+    if (o.flow != "all") {
+      auto choice = parseFlowChoice(o.flow);
+      if (!choice) return fail("--flow must be all, latest, quarantine or release, not '" + o.flow + "'");
+      const Timeline* t = chooseFlow(shown, *choice);
+      if (!t) return fail("no " + (o.flow == "latest" ? std::string() : o.flow + " ") + "flow of " + e->name +
+                          " in the FortiAnalyzer's logs");
+      shown = {*t};
+    }
+    if (shown.empty()) return fail("no flow of " + e->name + " in the FortiAnalyzer's logs");
     if (o.json) {
-      auto j = timelineJson(*t);
-      j["endpoint"] = e->name;
-      j["address"] = e->address;
-      std::cout << j.dump(2) << "\n";
+      nlohmann::json flows = nlohmann::json::array();
+      for (const auto& t : shown) flows.push_back(timelineJson(t));
+      std::cout << nlohmann::json{{"endpoint", e->name}, {"address", e->address}, {"flows", flows}}.dump(2) << "\n";
     } else {
-      std::cout << formatTimeline(*t, e->name + " (" + e->address + ")");
+      for (std::size_t i = 0; i < shown.size(); ++i)
+        std::cout << (i ? "\n" : "") << formatTimeline(shown[i], e->name + " (" + e->address + ")");
     }
   } catch (const std::exception& ex) {
     return fail(ex.what());

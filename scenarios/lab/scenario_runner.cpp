@@ -171,17 +171,20 @@ ConditionState ScenarioRunner::evaluate(const Condition& c) {
     case ConditionKind::kTimelineWithout: {
       try {
         LabLogs logs(lab_.home("fortianalyzer"));
-        auto t = logs.latestTimeline(lab_.address(c.subject), endpointUid(c.subject));
+        const FlowChoice choice = parseFlowChoice(c.flow.empty() ? "latest" : c.flow).value_or(FlowChoice::kLatest);
+        const auto all = logs.timelines(lab_.address(c.subject), endpointUid(c.subject));
+        const Timeline* t = chooseFlow(all, choice);
         if (!t) {
           s.holds = c.kind == ConditionKind::kTimelineWithout;
-          s.observed = "no flow of " + c.subject + " in the FortiAnalyzer's logs";
+          s.observed = "no " + (choice == FlowChoice::kLatest ? std::string() : toString(choice) + " ") + "flow of " +
+                       c.subject + " in the FortiAnalyzer's logs (" + std::to_string(all.size()) + " flow(s) in all)";
           return s;
         }
         std::string present;
         for (const auto& step : t->steps) {
           if (step.present) present += (present.empty() ? "" : ",") + std::to_string(step.number);
         }
-        s.observed = "flow " + t->flow_id + " has steps " + (present.empty() ? "none" : present);
+        s.observed = (t->kind.empty() ? "" : t->kind + " ") + "flow " + t->flow_id + " has steps " + (present.empty() ? "none" : present);
         if (c.kind == ConditionKind::kTimelineWithout) s.holds = !t->steps[c.first_step - 1].present;
         else s.holds = c.in_order ? t->inOrder(c.first_step, c.last_step) : t->hasSteps(c.first_step, c.last_step);
         if (!s.holds && c.in_order && t->hasSteps(c.first_step, c.last_step)) s.observed += " (out of order)";
@@ -197,13 +200,14 @@ ConditionState ScenarioRunner::evaluate(const Condition& c) {
 void ScenarioRunner::printTimeline(const std::string& endpoint) {
   try {
     LabLogs logs(lab_.home("fortianalyzer"));
-    auto t = logs.latestTimeline(lab_.address(endpoint), endpointUid(endpoint));
+    const auto all = logs.timelines(lab_.address(endpoint), endpointUid(endpoint));
     std::string label = endpoint + " (" + lab_.address(endpoint) + ")";
-    if (!t) {
+    if (all.empty()) {
       out_ << "Timeline of " << label << ": no flow in the FortiAnalyzer's logs\n";
       return;
     }
-    out_ << formatTimeline(*t, label);
+    // Every flow of the endpoint, oldest first: a quarantine, then its release, each on its own.
+    for (std::size_t i = 0; i < all.size(); ++i) out_ << (i ? "\n" : "") << formatTimeline(all[i], label);
   } catch (const std::exception& e) {
     out_ << "Timeline of " << endpoint << ": " << e.what() << "\n";
   }

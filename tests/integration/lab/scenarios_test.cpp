@@ -32,6 +32,9 @@ void runScenario(const std::string& name) {
 // One test case per shipped scenario.
 TEST_CASE("scenario: seed flow, IoC to quarantine, five steps in order") { runScenario("seed"); }
 TEST_CASE("scenario: manual Q-/U- from the FortiGate CLI") { runScenario("manual-quarantine"); }
+TEST_CASE("scenario: two endpoints, own serials and devices, only the infected one quarantined") {
+  runScenario("two-endpoints");
+}
 TEST_CASE("scenario: EMS killed with a call queued, then back") { runScenario("ems-down-then-back"); }
 TEST_CASE("scenario: offline endpoint (EMS keeps the command, delivers it on reconnect)") {
   runScenario("offline-endpoint");
