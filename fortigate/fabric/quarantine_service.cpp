@@ -105,7 +105,8 @@ QuarantineOutcome QuarantineService::request(const QuarantineRequest& r) {
   // engine (0100022953, 0100046600) before it reaches here.
   if (!queued.duplicate && r.source.rfind("stitch:", 0) != 0) {
     const bool rest = r.source.rfind("rest:", 0) == 0;
-    log_.write(actionPerformed({rest ? r.source.substr(5) : std::string(), rest ? "REST API" : "console",
+    // The console is the admin's (docs/fortigate.md: config changes log user="admin" ui="console").
+    log_.write(actionPerformed({rest ? r.source.substr(5) : std::string("admin"), rest ? "REST API" : "console",
                                 r.action, "EMS REST API call " + out.message, r.ip, out.flow_id}));
   }
   if (wake_) wake_();

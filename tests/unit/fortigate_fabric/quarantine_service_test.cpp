@@ -71,6 +71,7 @@ TEST_CASE("Q-<ip> of a connected endpoint with a userpass EMS is queued", "[quar
   CHECK(a["logdesc"] == "Action performed");
   CHECK(a["subtype"] == "system");
   CHECK(a["ui"] == "console");
+  CHECK(a["user"] == "admin");
   CHECK(a["action"] == "quarantine");
   CHECK(a["srcip"] == "127.0.2.5");
   CHECK(a["flowid"] == out.flow_id);
