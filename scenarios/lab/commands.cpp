@@ -189,6 +189,7 @@ int cmdStatus(const StatusOptions& o) {
                            {"ems", "unknown"}, {"fortigate", "unknown"}, {"quarantine", "unknown"}};
       if (auto s = lab.endpointStatus(e.name)) {
         ep["uid"] = s->value("uid", "");
+        ep["serial"] = s->value("serial", "");  // its FortiClient serial, the devid of its logs
         ep["hostname"] = s->value("hostname", e.hostname);
         ep["ems"] = s->value("registered", false) ? "connected" : "disconnected";
         auto fgts = s->value("fortigates_registered", nlohmann::json::object());
