@@ -188,8 +188,11 @@ Identity fleetIdentity(const std::string& seed, std::uint32_t index, Os os, cons
   std::size_t pick = byteAt(h, 0) % 3;
   const auto first = kFirstNames[byteAt(h, 1) % kFirstNames.size()];
   const auto last = kLastNames[byteAt(h, 2) % kLastNames.size()];
-  // The last three MAC bytes are the index: unique across a fleet of up to 16M endpoints.
-  std::array<unsigned, 6> mac{0, 0, 0, (index >> 16) & 0xff, (index >> 8) & 0xff, index & 0xff};
+  // The last three MAC bytes are drawn from the seed, plus the index: unique across a fleet of up
+  // to 16M endpoints, and two single endpoints (index 0, different seeds) do not share a MAC.
+  const std::uint32_t nic = (static_cast<std::uint32_t>(std::stoul(sha1Hex("fct-mac/" + seed).substr(0, 6), nullptr, 16)) +
+                             index) & 0xffffffu;
+  std::array<unsigned, 6> mac{0, 0, 0, (nic >> 16) & 0xff, (nic >> 8) & 0xff, nic & 0xff};
   switch (os) {
     case Os::kWindows: {
       id.os_version = kWindowsVersions[pick];

@@ -121,6 +121,7 @@ TEST_CASE("every endpoint has its own FortiClient serial, kept across restarts")
   auto b = loadOrCreateIdentity(b_dir, b_dir.string(), {});
   CHECK(a.serial != b.serial);
   CHECK(a.serial != "FCT8000000000000");
+  CHECK(a.mac != b.mac);  // nor a MAC (every endpoint once had 00-15-5D-00-00-00)
   for (const auto& id : {a, b}) {
     CHECK(id.serial.size() == 16);
     CHECK(id.serial.rfind("FCT8", 0) == 0);
