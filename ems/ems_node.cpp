@@ -79,6 +79,7 @@ struct EmsNode::Impl {
   std::shared_ptr<net::EventLoop::Timer> faz_tick;
   AnalyzerSetting faz_setting;
   std::atomic<bool> posting{false};  // the loop runs and takes posted work
+  std::shared_ptr<net::EventLoop::Timer> expiry_timer;  // command-timeout checks
   ConnId next_conn = 1;
   bool running = false;
 
@@ -157,7 +158,8 @@ config::LineResult EmsNode::Impl::analyzerStatus() const {
 void EmsNode::Impl::onLink(std::shared_ptr<net::FramedLink> link) {
   const ConnId id = next_conn++;
   transport.links[id] = link;
-  agents->onOpen(id, link->peer().address);
+  // The link verified the agent certificate against the lab CA; its CN binds the uid (register).
+  agents->onOpen(id, link->peer().address, link->peer().common_name);
   link->onMessage([this, id](const nlohmann::json& message) {
     try {
       agents->onMessage(id, message);
@@ -260,6 +262,15 @@ std::string EmsNode::start() {
     }
     m.console = std::make_unique<console::ConsoleServer>(m.loop, *m.engine, m.home.consoleSocket());
     if (err = m.console->start(); !err.empty()) return "console: " + err;
+    m.expiry_timer = m.loop.call([&m] {
+      return m.loop.every(std::chrono::seconds(1), [&m] {
+        try {
+          m.agents->expireCommands();
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "ems: command timeout check failed: %s\n", e.what());
+        }
+      });
+    });
 
     m.home.writePid();
     m.home.writeReady({{"pid", ::getpid()},
@@ -282,6 +293,7 @@ void EmsNode::stop() {
   if (m.https) m.https->stop();
   if (m.console) m.console->stop();
   m.loop.call([&m] {
+    m.expiry_timer.reset();
     if (m.link_server) m.link_server->close();
     for (auto& [id, link] : std::map(m.transport.links)) link->close("EMS shutting down");
     // Lines not yet delivered stay in DIR/logbuf and are sent after the next start.

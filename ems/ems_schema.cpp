@@ -25,6 +25,9 @@ std::shared_ptr<const config::Schema> makeEmsSchema() {
   // EMS ships with remote HTTPS access off: only the EMS host itself may use the console and API.
   server.option("remote-https-access", kEnable, "disable");
   server.integer("admin-session-timeout", 1, 480, 30);
+  // Fabric Lab: seconds a command sent to a connected FortiClient may stay unanswered before it is
+  // marked `timeout` (commands for an offline endpoint wait, without expiry, for its next register).
+  server.integer("command-timeout", 1, 86400, 120);
 
   auto& profile = schema->table("endpoint profile", "name", false, 35);
   profile.str("comments", 255);

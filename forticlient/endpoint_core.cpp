@@ -61,6 +61,10 @@ Reaction EndpointCore::onEmsMessage(const nlohmann::json& m) {
   if (type == "command") return onCommand(m);
   if (type == "heartbeat") return {};
   Reaction r;
+  if (type == "error") {  // sent before the EMS closes the link (e.g. the certificate names another uid)
+    r.error = "EMS refused this endpoint: " + optString(m, "message");
+    return r;
+  }
   r.error = "unknown message type '" + type + "' from EMS";
   return r;
 }
@@ -214,6 +218,10 @@ Reaction EndpointCore::onFortigateMessage(const std::string& gateway, const nloh
     return r;
   }
   if (type == "heartbeat") return r;
+  if (type == "error") {
+    r.error = "FortiGate " + gateway + " refused this endpoint: " + optString(m, "message");
+    return r;
+  }
   r.error = "unknown message type '" + type + "' from FortiGate " + gateway;
   return r;
 }

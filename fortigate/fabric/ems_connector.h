@@ -13,6 +13,9 @@
 // Every failed attempt is logged (0107045122) with the reason. A success is logged (0107045128,
 // "EMS REST API recovered from an error") only when a failure preceded it: an earlier attempt of
 // the same call, or the last call to the same EMS failed. A plain success is not logged.
+// After success the worker follows the EMS command the call created (GET /api/v1/endpoints/<uid>,
+// backoff as for retries) until the EMS reports its end; `failed` or `timeout` at the endpoint
+// fail the call with the EMS's reason and log 0107045122.
 
 #include <chrono>
 #include <condition_variable>
@@ -47,6 +50,17 @@ struct AttemptOutcome {
   int http_status = 0;
   std::string message;  // reason (Retry/Fail) or result summary (Done)
   std::string url;      // the URL of the request that decided the outcome
+  std::int64_t command_id = 0;  // Done: the EMS command created (0 when the EMS did not say)
+  std::string uid;              // Done: the endpoint uid the EMS answered with
+};
+
+// What the EMS says about one command it created.
+struct CommandReport {
+  enum class Kind { Pending, Settled, Unknown, Retry };
+  Kind kind = Kind::Retry;
+  std::string status;   // Settled: done / failed / timeout
+  std::string message;  // the EMS's result message, or why the command could not be looked up
+  std::string url;
 };
 
 class EmsConnector {
@@ -55,6 +69,8 @@ class EmsConnector {
   // One attempt of `call` against `target`. Reuses the signed-in, verified session of that EMS
   // while the target's settings stay the same.
   AttemptOutcome attempt(const EmsCall& call, const EmsTarget& target);
+  // Looks command `command_id` of endpoint `uid` up on the EMS (same session as the calls).
+  CommandReport checkCommand(const std::string& uid, std::int64_t command_id, const EmsTarget& target);
   void forgetSessions() { sessions_.clear(); }
 
  private:
@@ -65,6 +81,7 @@ class EmsConnector {
     bool verified = false;
   };
   AttemptOutcome signInAndVerify(Cached& c, const EmsTarget& target);
+  Cached& sessionFor(const EmsTarget& target);
   EmsSessionFactory& factory_;
   std::map<std::string, Cached> sessions_;
 };
@@ -88,6 +105,7 @@ class EmsConnectorWorker {
 
  private:
   void process(const EmsCall& call);
+  void followUp(const CommandCheck& check);
   void loop();
 
   DeviceInfo device_;

@@ -6,6 +6,7 @@
 //
 //   0107045057 FortiClient connection added     event/endpoint information
 //   0107045058 FortiClient connection closed    event/endpoint information
+//   0107045113 FortiClient registration failed  event/endpoint warning (uid not the certificate's)
 //   0100022953 Compromised host detected        event/system   warning
 //   0100046600 Automation stitch triggered      event/system   notice
 //   0107045122 EMS REST API error               event/endpoint warning
@@ -13,6 +14,7 @@
 //              succeeded after a failed one; a plain success is not logged, as in FortiOS)
 //   0100044548 Action performed                 event/system   information (an administrator's
 //              `queue-complete-calls Q-/U-` or REST call queued, with the flow id)
+//   0100032010 Disk full                        event/system   warning (the analyzer log buffer)
 
 #include <chrono>
 #include <cstdint>
@@ -58,6 +60,10 @@ struct FortiClientConnectionFields {
 };
 EventRecord fortiClientConnectionAdded(const FortiClientConnectionFields& f);
 EventRecord fortiClientConnectionClosed(const FortiClientConnectionFields& f, const std::string& reason);
+// 0107045113 (FortiOS LOG_ID_EC_REG_FAIL_BLOCKED, "FortiClient registration failed due to blocked
+// UID"): a register refused because its uid is not the one the agent certificate names.
+EventRecord fortiClientRegistrationRefused(const FortiClientConnectionFields& f, const std::string& peer_address,
+                                           const std::string& reason);
 
 struct CompromisedHostFields {
   std::string srcip, fctuid, indicator, indicator_type, threat, level, feed, flow_id;
@@ -86,5 +92,8 @@ struct ActionPerformedFields {
   std::string user, ui, action, msg, srcip, flow_id;
 };
 EventRecord actionPerformed(const ActionPerformedFields& f);
+
+// The on-disk buffer towards the FortiAnalyzer refused lines because it is full (`msg` says why).
+EventRecord analyzerBufferFull(const std::string& msg);
 
 }  // namespace fabric::fortigate

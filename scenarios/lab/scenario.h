@@ -108,6 +108,11 @@ std::string formatScenario(const Scenario& scenario);
 // One step's canonical text (a cli block spans several lines).
 std::string formatStep(const Step& step);
 
+// An endpoint activity, `visit URL | resolve DOMAIN | connect IP:PORT | download SHA256 [URL]`, as
+// words (activity first): nullopt when well formed, else what is wrong. Shared by the scenario
+// parser and `fabricctl endpoint`.
+std::optional<std::string> activityUsageError(const std::vector<std::string>& words);
+
 // "10s", "500ms", "2m" -> milliseconds; returns false when malformed or outside 1 ms .. 1 h.
 bool parseDuration(std::string_view text, std::chrono::milliseconds& out);
 std::string formatDuration(std::chrono::milliseconds duration);

@@ -357,19 +357,7 @@ class Parser {
     }
     step.activity = w[2];
     step.arguments.assign(w.begin() + 3, w.end());
-    const auto& a = step.arguments;
-    if (step.activity == "visit") {
-      if (a.size() != 1 || !isHttpUrl(a[0])) fail("visit takes one http:// or https:// URL");
-    } else if (step.activity == "resolve") {
-      if (a.size() != 1 || a[0].find('/') != std::string::npos) fail("resolve takes one domain name");
-    } else if (step.activity == "connect") {
-      if (a.size() != 1 || !validHostPort(a[0])) fail("connect takes one IP:PORT (port 1..65535)");
-    } else if (step.activity == "download") {
-      if (a.empty() || a.size() > 2 || !isHex64(a[0]) || (a.size() == 2 && !isHttpUrl(a[1])))
-        fail("download takes a SHA-256 (64 hex digits) and optionally the URL it came from");
-    } else {
-      fail("unknown activity '" + step.activity + "' (expected visit, resolve, connect or download)");
-    }
+    if (auto error = activityUsageError(std::vector<std::string>(w.begin() + 2, w.end()))) fail(*error);
     push(std::move(step));
   }
 
@@ -539,6 +527,25 @@ std::string formatDuration(std::chrono::milliseconds duration) {
   if (ms % 60000 == 0) return std::to_string(ms / 60000) + "m";
   if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
   return std::to_string(ms) + "ms";
+}
+
+std::optional<std::string> activityUsageError(const std::vector<std::string>& words) {
+  if (words.empty()) return "an activity is needed: visit URL | resolve DOMAIN | connect IP:PORT | download SHA256 [URL]";
+  const std::string& activity = words[0];
+  const std::vector<std::string> a(words.begin() + 1, words.end());
+  if (activity == "visit") {
+    if (a.size() != 1 || !isHttpUrl(a[0])) return "visit takes one http:// or https:// URL";
+  } else if (activity == "resolve") {
+    if (a.size() != 1 || a[0].find('/') != std::string::npos) return "resolve takes one domain name";
+  } else if (activity == "connect") {
+    if (a.size() != 1 || !validHostPort(a[0])) return "connect takes one IP:PORT (port 1..65535)";
+  } else if (activity == "download") {
+    if (a.empty() || a.size() > 2 || !isHex64(a[0]) || (a.size() == 2 && !isHttpUrl(a[1])))
+      return "download takes a SHA-256 (64 hex digits) and optionally the URL it came from";
+  } else {
+    return "unknown activity '" + activity + "' (expected visit, resolve, connect or download)";
+  }
+  return std::nullopt;
 }
 
 }  // namespace fabric::lab

@@ -126,10 +126,10 @@ ConditionState ScenarioRunner::evaluate(const Condition& c) {
         s.observed = c.subject + " does not answer (not running?)";
         return s;
       }
-      std::string state = status->value("/quarantine/state"_json_pointer, std::string("unknown"));
-      bool ems = status->value("registered", false);
-      auto fgts = status->value("fortigates_registered", nlohmann::json::object());
-      bool fgt = fgts.is_object() && !fgts.empty();
+      const EndpointLinks links = endpointLinks(*status);
+      const std::string& state = links.quarantine;
+      const bool ems = links.ems;
+      const bool fgt = links.fortigate;
       s.observed = "quarantine state " + state + ", EMS " + (ems ? "connected" : "not connected") +
                    ", FortiGate " + (fgt ? "connected" : "not connected");
       switch (c.kind) {

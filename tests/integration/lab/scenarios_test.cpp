@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
 
 #include "scenarios/lab/process.h"
 
@@ -18,7 +19,23 @@ namespace {
 const fs::path kSource = FABRIC_SOURCE_DIR;
 const fs::path kFabricctl = fs::path(FABRIC_BIN_DIR) / "fabricctl";
 
+// Every scenario below has its test case; the last test case fails when a shipped scenario is
+// missing from this list.
+const std::set<std::string> kTested = {"seed",
+                                       "manual-quarantine",
+                                       "two-endpoints",
+                                       "ems-down-then-back",
+                                       "offline-endpoint",
+                                       "prereq-linux-endpoint",
+                                       "prereq-no-profile",
+                                       "prereq-no-gateway-list",
+                                       "prereq-remote-https-disabled",
+                                       "prereq-no-ems-credentials",
+                                       "prereq-ems-serial-mismatch",
+                                       "prereq-not-connected"};
+
 std::string runScenario(const std::string& name) {
+  REQUIRE(kTested.count(name) == 1);
   auto r = runCommand(kFabricctl, {"run", (kSource / "scenarios" / (name + ".scenario")).string()},
                       std::chrono::minutes(4));
   INFO(r.output);
@@ -62,3 +79,11 @@ TEST_CASE("scenario: prerequisite, Remote HTTPS access disabled, then enabled") 
 TEST_CASE("scenario: prerequisite, no EMS credentials on the FortiGate") { runScenario("prereq-no-ems-credentials"); }
 TEST_CASE("scenario: prerequisite, EMS serial mismatch") { runScenario("prereq-ems-serial-mismatch"); }
 TEST_CASE("scenario: prerequisite, endpoint not connected to the FortiGate") { runScenario("prereq-not-connected"); }
+
+TEST_CASE("every shipped scenario has a test case") {
+  std::set<std::string> shipped;
+  for (const auto& entry : fs::directory_iterator(kSource / "scenarios")) {
+    if (entry.path().extension() == ".scenario") shipped.insert(entry.path().stem().string());
+  }
+  CHECK(shipped == kTested);
+}
