@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace fabric::ems {
 namespace {
@@ -32,9 +33,11 @@ bool isValidIpv4(const std::string& ip) {
   return inet_pton(AF_INET, ip.c_str(), &a) == 1;
 }
 
-void AgentProtocol::onOpen(ConnId conn, const std::string& peer_address) {
+void AgentProtocol::onOpen(ConnId conn, const std::string& peer_address,
+                           std::optional<std::string> certificate_name) {
   Conn c;
   c.peer = peer_address;
+  c.certificate_name = std::move(certificate_name);
   conns_[conn] = std::move(c);
 }
 
@@ -68,6 +71,7 @@ std::string AgentProtocol::onMessage(ConnId conn, const nlohmann::json& m) {
 std::string AgentProtocol::violation(ConnId conn, const Conn& c, const std::string& reason) {
   state_.events.log(logid::kProtocolError, "warning", "FortiClient message refused",
                     {{"fctuid", c.uid}, {"ip", c.peer}, {"reason", reason}});
+  transport_.send(conn, {{"type", "error"}, {"message", reason}});
   transport_.close(conn, reason);
   return reason;
 }
@@ -78,6 +82,15 @@ std::string AgentProtocol::onRegister(ConnId conn, Conn& c, const nlohmann::json
   if (!uid || !isValidUid(*uid)) return violation(conn, c, "register: 'uid' must be 40 upper-case hex digits");
   if (!c.uid.empty() && c.uid != *uid) {
     return violation(conn, c, "register: this link is already registered as " + c.uid);
+  }
+  if (c.certificate_name) {
+    std::string name = *c.certificate_name;
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::toupper(ch); });
+    if (name != *uid) {
+      return violation(conn, c, "register: uid " + *uid + " does not match the agent certificate (CN \"" +
+                                    c.certificate_name->substr(0, 64) +
+                                    "\"): an agent may register only as the endpoint its certificate names");
+    }
   }
   r.uid = *uid;
   auto hostname = optionalString(m, "hostname");
@@ -242,6 +255,43 @@ void AgentProtocol::onConfigChanged() {
                            {"profile", c.assignment.profileJson()},
                            {"gateways", c.assignment.gatewaysJson()}});
   }
+}
+
+int AgentProtocol::expireCommands() {
+  const auto configured = state_.config.value({"system server"}, "command-timeout");
+  std::int64_t timeout = 120;
+  try {
+    if (configured && !configured->empty()) timeout = std::stoll(*configured);
+  } catch (const std::exception&) {
+  }
+  const std::int64_t now = state_.now();
+  int expired = 0;
+  for (auto& [conn, c] : conns_) {
+    if (c.uid.empty() || c.sent.empty()) continue;
+    for (auto it = c.sent.begin(); it != c.sent.end();) {
+      auto cmd = state_.commands.find(*it);
+      if (!cmd || cmd->status != "pending") {
+        it = c.sent.erase(it);
+        continue;
+      }
+      if (now - cmd->last_sent < timeout) {
+        ++it;
+        continue;
+      }
+      const std::string message = "no answer from FortiClient within " + std::to_string(timeout) +
+                                  " s (command-timeout) after it was sent " + std::to_string(cmd->sent_count) +
+                                  (cmd->sent_count == 1 ? " time" : " times");
+      if (state_.commands.timeOut(cmd->id, message, now)) {
+        ++expired;
+        state_.events.log(logid::kCommandTimedOut, "warning", "Command to FortiClient timed out",
+                          {{"fctuid", c.uid}, {"ip", c.peer}, {"action", cmd->action},
+                           {"commandid", std::to_string(cmd->id)}, {"source", cmd->source}, {"msg", message}},
+                          cmd->flow_id);
+      }
+      it = c.sent.erase(it);
+    }
+  }
+  return expired;
 }
 
 }  // namespace fabric::ems

@@ -126,7 +126,7 @@ bool CommandQueue::complete(std::int64_t id, const std::string& uid, bool ok,
   DurableWrite durable(db_);
   auto s = db_.prepare(
       "UPDATE commands SET status=?3, result_ok=?4, result_message=?5, result_state=?6, "
-      "completed=?7 WHERE id=?1 AND uid=?2 AND status='pending'");
+      "completed=?7 WHERE id=?1 AND uid=?2 AND status IN ('pending', 'timeout')");
   s.bindInt(1, id);
   s.bindText(2, uid);
   s.bindText(3, ok ? "done" : "failed");
@@ -134,6 +134,18 @@ bool CommandQueue::complete(std::int64_t id, const std::string& uid, bool ok,
   s.bindText(5, message);
   s.bindText(6, state);
   s.bindInt(7, now);
+  s.step();
+  return sqlite3_changes(db_.handle()) > 0;
+}
+
+bool CommandQueue::timeOut(std::int64_t id, const std::string& message, std::int64_t now) {
+  DurableWrite durable(db_);
+  auto s = db_.prepare(
+      "UPDATE commands SET status='timeout', result_ok=0, result_message=?2, completed=?3 "
+      "WHERE id=?1 AND status='pending'");
+  s.bindInt(1, id);
+  s.bindText(2, message);
+  s.bindInt(3, now);
   s.step();
   return sqlite3_changes(db_.handle()) > 0;
 }

@@ -3,7 +3,9 @@
 // `pending` from the moment it is accepted (committed before the REST answer) until the agent's
 // `command-result` arrives; then `done` (ok) or `failed` (refused, e.g. Linux). Pending commands are
 // (re)sent in id order after every `register`, so neither an offline endpoint nor a kill -9 of
-// the EMS loses one.
+// the EMS loses one. A command sent on a live link and left unanswered for `command-timeout`
+// seconds becomes `timeout` (final: not sent again); a result that arrives later still completes
+// it. A command for an offline endpoint never times out: it waits for the endpoint.
 
 #include <cstdint>
 #include <optional>
@@ -24,7 +26,7 @@ struct Command {
   std::string source;       // fortigate:<address> / admin:<name>
   std::string access_code;  // quarantine only: the one-time release code shown to the admin
   std::int64_t created = 0;
-  std::string status = "pending";  // pending / done / failed
+  std::string status = "pending";  // pending / done / failed / timeout
   int sent_count = 0;
   std::int64_t last_sent = 0;
   bool result_ok = false;
@@ -55,8 +57,11 @@ class CommandQueue {
   std::vector<Command> recent(const std::string& uid, int limit) const;
   void markSent(std::int64_t id, std::int64_t now);
   // Records the result of a pending command of `uid`; false when there is no such pending command.
+  // A command that timed out is completed too (late answer).
   bool complete(std::int64_t id, const std::string& uid, bool ok, const std::string& message,
                 const std::string& state, std::int64_t now);
+  // pending → timeout with `message` as the result; false when the command is not pending.
+  bool timeOut(std::int64_t id, const std::string& message, std::int64_t now);
 
  private:
   std::vector<Command> select(const std::string& where, const std::string& text_arg,

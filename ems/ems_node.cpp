@@ -11,12 +11,15 @@
 #include "common/config/engine.h"
 #include "common/console/console.h"
 #include "common/http/http.h"
+#include "common/logship/analyzer_sender.h"
+#include "common/logship/disk_log_buffer.h"
 #include "common/net/link.h"
 #include "common/node/node_home.h"
 #include "common/tls/pki.h"
 #include "ems/agent_protocol.h"
 #include "ems/console_commands.h"
 #include "ems/ems_schema.h"
+#include "ems/event_log_sink.h"
 #include "ems/quarantine_service.h"
 #include "ems/rest_api.h"
 #include "ems/session_store.h"
@@ -24,25 +27,6 @@
 
 namespace fabric::ems {
 namespace {
-
-// DIR/event.log, appended one line at a time (O_APPEND: a crash never tears an earlier line).
-class FileEventSink final : public EventSink {
- public:
-  explicit FileEventSink(const std::filesystem::path& path)
-      : fd_(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640)) {
-    if (fd_ < 0) throw std::runtime_error("cannot open " + path.string());
-  }
-  ~FileEventSink() override { ::close(fd_); }
-  void write(const std::string& line) override {
-    const std::string text = line + "\n";
-    if (::write(fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
-      std::fprintf(stderr, "ems: event.log write failed\n");
-    }
-  }
-
- private:
-  int fd_;
-};
 
 // Agent links by connection id, for the protocol handler.
 class LinkTransport final : public AgentTransport {
@@ -72,7 +56,8 @@ struct EmsNode::Impl {
   node::NodeHome home;
   node::NodeIdentity identity;
   RealClock clock;
-  std::unique_ptr<FileEventSink> sink;
+  std::unique_ptr<logship::DiskLogBuffer> log_buffer;  // DIR/logbuf: event lines for the FortiAnalyzer
+  std::unique_ptr<EventLogSink> sink;
   std::unique_ptr<config::Engine> engine;
   std::unique_ptr<SqliteDb> db;
   std::unique_ptr<EndpointRegistry> registry;
@@ -90,11 +75,19 @@ struct EmsNode::Impl {
   std::unique_ptr<net::LinkServer> link_server;
   std::unique_ptr<http::HttpsServer> https;
   std::unique_ptr<console::ConsoleServer> console;
+  std::unique_ptr<logship::AnalyzerSender> faz;  // uses log_buffer; on the loop
+  std::shared_ptr<net::EventLoop::Timer> faz_tick;
+  AnalyzerSetting faz_setting;
+  std::atomic<bool> posting{false};  // the loop runs and takes posted work
+  std::shared_ptr<net::EventLoop::Timer> expiry_timer;  // command-timeout checks
   ConnId next_conn = 1;
   bool running = false;
 
   std::string loadConfig();
   void onCommit();
+  void applyAnalyzerSetting();
+  void flushEvents();
+  config::LineResult analyzerStatus() const;
   void onLink(std::shared_ptr<net::FramedLink> link);
 };
 
@@ -118,6 +111,7 @@ void EmsNode::Impl::onCommit() {
     std::fprintf(stderr, "ems: cannot save %s: %s\n", home.configFile().c_str(), err.c_str());
   }
   events->setHostname(engine->value({"system global"}, "hostname").value_or(identity.hostname));
+  applyAnalyzerSetting();
   try {
     agents->onConfigChanged();
   } catch (const std::exception& e) {
@@ -125,10 +119,47 @@ void EmsNode::Impl::onCommit() {
   }
 }
 
+// Follows `config log fortianalyzer setting`: lines are buffered for, and sent to, the analyzer it
+// names while it is enabled. Lines buffered before it was disabled stay on disk until it is enabled
+// again (to any analyzer).
+void EmsNode::Impl::applyAnalyzerSetting() {
+  AnalyzerSetting next = analyzerSetting(*engine);
+  sink->setShipping(next.enabled);
+  if (faz) {
+    if (next.enabled) {
+      faz->connect(next.server, next.port);
+    } else {
+      faz->disconnect("disabled (config log fortianalyzer setting)");
+    }
+  }
+  faz_setting = next;
+}
+
+void EmsNode::Impl::flushEvents() {
+  if (sink->flush() == 0 || !faz) return;
+  if (auto e = faz->pump(); !e.empty()) std::fprintf(stderr, "ems: log buffer commit failed: %s\n", e.c_str());
+}
+
+config::LineResult EmsNode::Impl::analyzerStatus() const {
+  std::string out = "FortiAnalyzer logging: " + std::string(faz_setting.enabled ? "enable" : "disable") + "\n";
+  if (faz_setting.enabled) {
+    out += "Server: " + faz_setting.server + ":" + std::to_string(faz_setting.port) + " (RFC 5425 syslog over TLS)\n";
+  }
+  out += "Connection: " + (faz ? faz->state() : std::string("not started")) + "\n";
+  const auto b = faz ? faz->bufferStatus() : nlohmann::json::object();
+  out += "Logs pending: " + std::to_string(log_buffer->pendingLines() + sink->queuedLines()) + " (" +
+         std::to_string(log_buffer->pendingBytes()) + " bytes on disk)\n";
+  out += "Logs sent: " + std::to_string(b.value("delivered_lines", 0ull)) + " since start\n";
+  out += "Logs refused: " + std::to_string(log_buffer->refusedLines()) + "\n";
+  if (!sink->lastError().empty()) out += "Last error: " + sink->lastError() + "\n";
+  return config::LineResult{out, 0};
+}
+
 void EmsNode::Impl::onLink(std::shared_ptr<net::FramedLink> link) {
   const ConnId id = next_conn++;
   transport.links[id] = link;
-  agents->onOpen(id, link->peer().address);
+  // The link verified the agent certificate against the lab CA; its CN binds the uid (register).
+  agents->onOpen(id, link->peer().address, link->peer().common_name);
   link->onMessage([this, id](const nlohmann::json& message) {
     try {
       agents->onMessage(id, message);
@@ -155,7 +186,15 @@ std::string EmsNode::start() {
   try {
     m.identity = m.home.identity("FCTEMS00", "FCTEMS");
     if (auto err = m.loadConfig(); !err.empty()) return err;
-    m.sink = std::make_unique<FileEventSink>(m.home.eventLog());
+    m.log_buffer = std::make_unique<logship::DiskLogBuffer>(m.home.file("logbuf"));
+    if (m.log_buffer->recoveredTornBytes() > 0) {
+      std::fprintf(stderr, "ems: log buffer: cut a torn tail of %llu bytes left by an interrupted write\n",
+                   static_cast<unsigned long long>(m.log_buffer->recoveredTornBytes()));
+    }
+    // Lines logged during one loop turn go to the disk buffer together at its end (one fsync).
+    m.sink = std::make_unique<EventLogSink>(m.home.eventLog(), *m.log_buffer, [&m] {
+      if (m.posting) m.loop.post([&m] { m.flushEvents(); });
+    });
     m.db = openStateDb(m.home.file("state.db").string());
     m.registry = std::make_unique<EndpointRegistry>(*m.db);
     m.registry->markAllOffline();
@@ -171,7 +210,13 @@ std::string EmsNode::start() {
     m.sessions = std::make_unique<SessionStore>(m.clock);
     m.rest = std::make_unique<RestApi>(*m.state, *m.quarantine, *m.sessions);
     registerConsoleCommands(*m.engine, *m.state, *m.agents, *m.quarantine);
+    m.engine->addCommand({"execute", "log", "fortianalyzer", "test-connectivity"},
+                         [&m](config::Session&, std::span<const std::string> args) {
+                           if (!args.empty()) return config::LineResult{"command parse error before '" + args[0] + "'\nCommand fail. Return code -61\n", -61};
+                           return m.analyzerStatus();
+                         });
     m.engine->setCommitListener([&m] { m.onCommit(); });
+    m.applyAnalyzerSetting();  // lines logged while starting are buffered; sent once the loop runs
 
     std::string address = m.options.listen;
     if (address.empty()) address = m.engine->value({"system server"}, "listen-ip").value_or("0.0.0.0");
@@ -185,6 +230,20 @@ std::string EmsNode::start() {
 
     m.loop.start();
     m.running = true;
+    m.loop.call([&] {
+      logship::SenderOptions so;
+      so.tls = net::TlsConfig{files.ca, files.cert, files.key, true, ""};
+      if (address != "0.0.0.0") so.source_address = address;
+      m.faz = std::make_unique<logship::AnalyzerSender>(m.loop, *m.log_buffer, so, [](const std::string& line) {
+        std::fprintf(stderr, "ems: %s\n", line.c_str());
+      });
+      m.applyAnalyzerSetting();
+      m.posting = true;
+      m.flushEvents();  // lines logged while starting
+      m.faz_tick = m.loop.every(std::chrono::milliseconds(100), [&m] {
+        if (auto e = m.faz->tick(); !e.empty()) std::fprintf(stderr, "ems: log buffer commit failed: %s\n", e.c_str());
+      });
+    });
     net::LinkOptions link_options;
     link_options.log = [](const std::string& line) { std::fprintf(stderr, "ems: fct link: %s\n", line.c_str()); };
     m.link_server = std::make_unique<net::LinkServer>(
@@ -203,6 +262,15 @@ std::string EmsNode::start() {
     }
     m.console = std::make_unique<console::ConsoleServer>(m.loop, *m.engine, m.home.consoleSocket());
     if (err = m.console->start(); !err.empty()) return "console: " + err;
+    m.expiry_timer = m.loop.call([&m] {
+      return m.loop.every(std::chrono::seconds(1), [&m] {
+        try {
+          m.agents->expireCommands();
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "ems: command timeout check failed: %s\n", e.what());
+        }
+      });
+    });
 
     m.home.writePid();
     m.home.writeReady({{"pid", ::getpid()},
@@ -225,8 +293,14 @@ void EmsNode::stop() {
   if (m.https) m.https->stop();
   if (m.console) m.console->stop();
   m.loop.call([&m] {
+    m.expiry_timer.reset();
     if (m.link_server) m.link_server->close();
     for (auto& [id, link] : std::map(m.transport.links)) link->close("EMS shutting down");
+    // Lines not yet delivered stay in DIR/logbuf and are sent after the next start.
+    m.posting = false;
+    if (m.sink) m.flushEvents();
+    m.faz_tick.reset();
+    m.faz.reset();
   });
   m.loop.stop();
   m.home.clearRuntimeFiles();

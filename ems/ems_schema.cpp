@@ -25,6 +25,9 @@ std::shared_ptr<const config::Schema> makeEmsSchema() {
   // EMS ships with remote HTTPS access off: only the EMS host itself may use the console and API.
   server.option("remote-https-access", kEnable, "disable");
   server.integer("admin-session-timeout", 1, 480, 30);
+  // Fabric Lab: seconds a command sent to a connected FortiClient may stay unanswered before it is
+  // marked `timeout` (commands for an offline endpoint wait, without expiry, for its next register).
+  server.integer("command-timeout", 1, 86400, 120);
 
   auto& profile = schema->table("endpoint profile", "name", false, 35);
   profile.str("comments", 255);
@@ -45,6 +48,12 @@ std::shared_ptr<const config::Schema> makeEmsSchema() {
   rule.options("match-os", {"windows", "macos", "linux"}, {"windows", "macos", "linux"});
   rule.ref("profile", "endpoint profile", 35);
   rule.ref("gateway-list", "endpoint gateway-list", 35);
+
+  // Off as shipped: the EMS's event log stays in DIR/event.log until a FortiAnalyzer is named.
+  auto& faz = schema->singleton("log fortianalyzer setting");
+  faz.option("status", kEnable, "disable");
+  faz.ipv4("server", "0.0.0.0");
+  faz.integer("port", 1, 65535, 6514);
 
   return schema;
 }

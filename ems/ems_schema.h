@@ -10,6 +10,9 @@
 //   config endpoint gateway-list     gateway IP lists: the FortiGates an endpoint connects to
 //   config endpoint assignment-rule  which endpoints (hostname pattern / IP range / OS) get which
 //                                    profile and gateway list; lowest id that matches wins
+//   config log fortianalyzer setting where the EMS sends its own event log lines (RFC 5425 syslog
+//                                    over TLS): status, server, port (the EMS console's "Logs"
+//                                    remote-logging page; FortiOS's name for the same setting)
 // Built once, shared read-only.
 
 #include <memory>

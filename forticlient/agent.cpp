@@ -1,6 +1,10 @@
 #include "forticlient/agent.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <ctime>
+#include <optional>
 #include <iostream>
 #include <unordered_map>
 
@@ -20,11 +24,48 @@ nlohmann::json errorReply(const std::string& message) {
   return {{"type", "error"}, {"message", message}};
 }
 
+// The FortiClient uid DIR/tls/node.pem names (its subject CN), when it names one: the lab issues
+// each endpoint a certificate for its uid, and the EMS and FortiGate accept a `register` only for
+// the uid of the certificate on the link.
+std::optional<std::string> certificateUid(const std::filesystem::path& dir) {
+  auto pem = readFile(tls::nodeTlsFiles(dir).cert);
+  if (!pem) return std::nullopt;
+  std::string cn;
+  try {
+    cn = tls::certificateSubject(*pem).common_name;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  std::transform(cn.begin(), cn.end(), cn.begin(), [](unsigned char c) { return std::toupper(c); });
+  if (cn.size() != 40 || !std::all_of(cn.begin(), cn.end(), [](unsigned char c) { return std::isxdigit(c); }))
+    return std::nullopt;
+  return cn;
+}
+
+// A new endpoint whose certificate names a uid takes that uid (written to agent.json before the
+// usual load applies the overrides); an existing one keeps its own and is told when they differ.
+void adoptCertificateUid(const std::filesystem::path& dir, Identity fresh) {
+  auto uid = certificateUid(dir);
+  if (!uid) return;
+  const auto file = dir / "agent.json";
+  if (auto text = readFile(file)) {
+    auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (j.is_object() && j.value("uid", "") != *uid)
+      std::fprintf(stderr, "forticlient: %s has uid %s but the certificate names %s: the EMS and FortiGate will refuse "
+                   "this endpoint\n", file.c_str(), j.value("uid", "").c_str(), uid->c_str());
+    return;
+  }
+  fresh.uid = *uid;
+  if (auto err = writeFileAtomically(file, fresh.toJson().dump(2) + "\n"); !err.empty()) throw std::runtime_error(err);
+}
+
 }  // namespace
 
 std::vector<EndpointSpec> singleEndpoint(const RunOptions& options) {
   EndpointSpec spec;
   spec.dir = options.common.home;
+  adoptCertificateUid(spec.dir, fleetIdentity(options.common.seed, 0, options.identity.os.value_or(Os::kWindows),
+                                              options.identity.ip.value_or("127.1.0.1")));
   spec.identity = loadOrCreateIdentity(options.common.home, options.common.seed, options.identity);
   return {spec};
 }
@@ -44,6 +85,7 @@ std::vector<EndpointSpec> fleetEndpoints(const FleetOptions& options) {
     if (!std::filesystem::exists(file)) {
       Identity id = fleetIdentity(options.common.seed, i,
                                   fleetOs(i, options.linux_every, options.macos_every), *ip);
+      if (auto uid = certificateUid(spec.dir)) id.uid = *uid;  // the endpoint's own certificate
       std::error_code ec;
       std::filesystem::create_directories(spec.dir, ec);
       if (ec) throw std::runtime_error("cannot create " + spec.dir.string() + ": " + ec.message());
@@ -102,7 +144,8 @@ std::string Agent::start() {
       return err;
     }
     tls::CertificateSpec cert;
-    cert.common_name = specs_.size() == 1 ? first.hostname : "forticlient-fleet";
+    // A factory certificate names the endpoint's uid, as lab-issued ones do (fleets share one).
+    cert.common_name = specs_.size() == 1 ? first.uid : "forticlient-fleet";
     cert.serial_number = first.serial;
     cert.dns_names = {first.hostname};
     cert.ip_addresses = {first.ip};
@@ -116,8 +159,16 @@ std::string Agent::start() {
     ro.link.log = [this](const std::string& line) { diag(line); };
     if (options_.enforce_nftables) nft_ = std::make_unique<ProcessNftRunner>();
     for (const auto& spec : specs_) {
+      RuntimeOptions own = ro;
+      // A fleet endpoint with its own certificate (DIR/endpoints/<i>/tls/node.pem + node.key, for
+      // its uid) uses it; the others share the fleet's.
+      const auto mine = tls::nodeTlsFiles(spec.dir);
+      if (spec.dir != home_.dir() && std::filesystem::exists(mine.cert) && std::filesystem::exists(mine.key)) {
+        own.tls.cert = mine.cert;
+        own.tls.key = mine.key;
+      }
       runtimes_.push_back(std::make_unique<EndpointRuntime>(
-          loop_, clock_, spec.dir, spec.identity, ro, nft_.get(),
+          loop_, clock_, spec.dir, spec.identity, own, nft_.get(),
           [this](const std::string& line) { diag(line); }));
     }
   } catch (const std::exception& e) {

@@ -16,7 +16,7 @@ std::int64_t epochSeconds(std::chrono::system_clock::time_point t) {
 
 }  // namespace
 
-EndpointCore::EndpointCore(Identity identity, QuarantineStore store, LogSink& logs,
+EndpointCore::EndpointCore(Identity identity, QuarantineStore store, logship::LogSink& logs,
                            const Clock& clock, std::uint64_t first_session_id)
     : identity_(std::move(identity)),
       store_(std::move(store)),
@@ -61,6 +61,10 @@ Reaction EndpointCore::onEmsMessage(const nlohmann::json& m) {
   if (type == "command") return onCommand(m);
   if (type == "heartbeat") return {};
   Reaction r;
+  if (type == "error") {  // sent before the EMS closes the link (e.g. the certificate names another uid)
+    r.error = "EMS refused this endpoint: " + optString(m, "message");
+    return r;
+  }
   r.error = "unknown message type '" + type + "' from EMS";
   return r;
 }
@@ -214,6 +218,10 @@ Reaction EndpointCore::onFortigateMessage(const std::string& gateway, const nloh
     return r;
   }
   if (type == "heartbeat") return r;
+  if (type == "error") {
+    r.error = "FortiGate " + gateway + " refused this endpoint: " + optString(m, "message");
+    return r;
+  }
   r.error = "unknown message type '" + type + "' from FortiGate " + gateway;
   return r;
 }
@@ -247,8 +255,7 @@ std::string EndpointCore::accessCodeHash(const std::string& code) const {
 }
 
 nlohmann::json EndpointCore::status() const {
-  nlohmann::json j = identity_.toJson();
-  j.erase("serial");
+  nlohmann::json j = identity_.toJson();  // with `serial`, the FortiClient serial (devid of its logs)
   j["quarantine"] = {{"state", quarantine_.stateName()},
                      {"since", quarantine_.since},
                      {"flow_id", quarantine_.flow_id},

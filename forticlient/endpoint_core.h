@@ -16,7 +16,7 @@
 #include "forticlient/client_log.h"
 #include "forticlient/fabric_view.h"
 #include "forticlient/identity.h"
-#include "forticlient/log_sink.h"
+#include "common/logship/log_sink.h"
 #include "forticlient/quarantine_store.h"
 
 namespace fabric::forticlient {
@@ -47,7 +47,7 @@ struct ActivityOutcome {
 class EndpointCore {
  public:
   // Loads the persisted quarantine state (throws std::runtime_error when it is unreadable).
-  EndpointCore(Identity identity, QuarantineStore store, LogSink& logs, const Clock& clock,
+  EndpointCore(Identity identity, QuarantineStore store, logship::LogSink& logs, const Clock& clock,
                std::uint64_t first_session_id = 10000000);
 
   nlohmann::json emsRegister() const;
@@ -85,7 +85,7 @@ class EndpointCore {
 
   Identity identity_;
   QuarantineStore store_;
-  LogSink& logs_;
+  logship::LogSink& logs_;
   const Clock& clock_;
   std::uint64_t next_session_;
   QuarantineState quarantine_;

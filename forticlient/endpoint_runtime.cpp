@@ -41,11 +41,15 @@ EndpointRuntime::EndpointRuntime(net::EventLoop& loop, const Clock& clock,
     : loop_(loop),
       options_(options),
       diag_(std::move(diag)),
-      buffer_(std::make_unique<DiskLogBuffer>(dir / "logbuf", options.log_buffer_bytes)),
+      buffer_(std::make_unique<logship::DiskLogBuffer>(dir / "logbuf", options.log_buffer_bytes)),
       core_(std::make_unique<EndpointCore>(std::move(identity), QuarantineStore(dir / "quarantine.json"),
                                            *buffer_, clock)),
       enforcement_(nft),
-      shipper_(*buffer_) {
+      faz_(loop, *buffer_,
+           logship::SenderOptions{options.tls, core_->identity().ip, options.backoff_min, options.backoff_max,
+                                  options.link},
+           [this](const std::string& line) { note(line); }) {
+  faz_.disconnect("no profile");
   if (buffer_->recoveredTornBytes() > 0) {
     note("log buffer: cut a torn tail of " + std::to_string(buffer_->recoveredTornBytes()) +
          " bytes left by an interrupted write");
@@ -79,8 +83,7 @@ void EndpointRuntime::start() {
 void EndpointRuntime::stop() {
   if (!started_) return;
   started_ = false;
-  faz_.reset();
-  shipper_.detach();
+  faz_.disconnect("stopped");
   fortigates_.clear();
   ems_.reset();
   ems_link_.reset();
@@ -207,53 +210,23 @@ void EndpointRuntime::onFortigateMessage(FortigateLink& fgt, const nlohmann::jso
 void EndpointRuntime::syncAnalyzer() {
   const auto& profile = core_->fabric().profile;
   if (!profile) {
-    faz_.reset();
-    shipper_.detach();
-    faz_state_ = "no profile";
+    faz_.disconnect("no profile");
     return;
   }
   if (core_->quarantine().quarantined) {
-    if (faz_) note("FortiAnalyzer stream closed while quarantined; log lines stay buffered on disk");
-    faz_.reset();
-    shipper_.detach();
-    faz_state_ = "blocked: endpoint is quarantined (lines buffered on disk)";
+    if (faz_.active()) note("FortiAnalyzer stream closed while quarantined; log lines stay buffered on disk");
+    faz_.disconnect("blocked: endpoint is quarantined (lines buffered on disk)");
     return;
   }
-  if (faz_ && faz_profile_.faz_address == profile->faz_address &&
-      faz_profile_.faz_port == profile->faz_port) {
-    return;
-  }
-  faz_.reset();
-  shipper_.detach();
-  faz_profile_ = *profile;
-  faz_state_ = "connecting";
-  note("sending logs to FortiAnalyzer " + profile->faz_address + ":" +
-       std::to_string(profile->faz_port));
-  faz_ = std::make_unique<net::StreamClient>(
-      loop_, true, options_.tls,
-      dialOptions(options_, profile->faz_address, profile->faz_port, core_->identity().ip),
-      guarded(alive_,
-              [this](std::shared_ptr<net::ByteStream> stream) {
-                faz_state_ = "up";
-                std::weak_ptr<net::ByteStream> weak = stream;
-                stream->onData([](std::string_view) {});  // the analyzer never talks back
-                stream->onClose(guarded(alive_, [this, weak](const std::string& reason) {
-                  faz_state_ = "down: " + reason;
-                  shipper_.pump();  // notices the closed stream and drops it
-                }));
-                shipper_.attach(std::move(stream));
-                shipper_.pump();
-              }),
-      guarded(alive_, [this](const std::string& reason) { faz_state_ = "down: " + reason; }));
-  faz_->start();
+  faz_.connect(profile->faz_address, profile->faz_port);
 }
 
 void EndpointRuntime::logsAppended() {
-  if (auto err = shipper_.pump(); !err.empty()) note("log buffer commit failed: " + err);
+  if (auto err = faz_.pump(); !err.empty()) note("log buffer commit failed: " + err);
 }
 
 void EndpointRuntime::tick() {
-  if (shipper_.busy()) logsAppended();
+  if (auto err = faz_.tick(); !err.empty()) note("log buffer commit failed: " + err);
 }
 
 nlohmann::json EndpointRuntime::status() const {
@@ -267,8 +240,8 @@ nlohmann::json EndpointRuntime::status() const {
   }
   j["links"] = {{"ems", {{"address", options_.ems.host}, {"port", options_.ems.port}, {"state", ems_state_}}},
                 {"fortigates", fgts},
-                {"fortianalyzer", {{"state", faz_state_}}}};
-  j["log_buffer"] = shipper_.status();
+                {"fortianalyzer", {{"state", faz_.state()}}}};
+  j["log_buffer"] = faz_.bufferStatus();
   j["enforcement"] = enforcement_.status();
   return j;
 }

@@ -22,18 +22,18 @@
 
 #include "common/base/clock.h"
 #include "common/net/link.h"
+#include "common/logship/analyzer_sender.h"
+#include "common/logship/disk_log_buffer.h"
 #include "forticlient/cli_options.h"
-#include "forticlient/disk_log_buffer.h"
 #include "forticlient/endpoint_core.h"
 #include "forticlient/enforcement.h"
-#include "forticlient/log_shipper.h"
 
 namespace fabric::forticlient {
 
 struct RuntimeOptions {
   HostPort ems;
   net::TlsConfig tls;  // the agent's certificate (client auth) and the lab CA
-  std::uint64_t log_buffer_bytes = DiskLogBuffer::kDefaultMaxPendingBytes;
+  std::uint64_t log_buffer_bytes = logship::DiskLogBuffer::kDefaultMaxPendingBytes;
   std::chrono::milliseconds backoff_min{200};
   std::chrono::milliseconds backoff_max{5000};
   net::LinkOptions link;
@@ -82,19 +82,16 @@ class EndpointRuntime {
   net::EventLoop& loop_;
   RuntimeOptions options_;
   DiagnosticLog diag_;
-  std::unique_ptr<DiskLogBuffer> buffer_;
+  std::unique_ptr<logship::DiskLogBuffer> buffer_;
   std::unique_ptr<EndpointCore> core_;
   Enforcement enforcement_;
-  LogShipper shipper_;
+  logship::AnalyzerSender faz_;
   bool started_ = false;
 
   std::unique_ptr<net::LinkClient> ems_;
   std::shared_ptr<net::FramedLink> ems_link_;
   std::string ems_state_ = "not started";
   std::vector<std::unique_ptr<FortigateLink>> fortigates_;
-  std::unique_ptr<net::StreamClient> faz_;
-  Profile faz_profile_;
-  std::string faz_state_ = "no profile";
 
   // Callbacks of links hold a weak reference: nothing runs into a runtime being destroyed.
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);

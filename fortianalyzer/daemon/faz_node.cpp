@@ -64,9 +64,22 @@ FazNode::FazNode(FazNodeOptions options, const Clock& clock, Executor post)
     // A start-up rescan rebuilds the verdicts held in memory; it must not notify again what an
     // earlier run already notified.
     if (event.notification->rescan && startup_rescan_.load()) return;
-    ioc::IocNotification notification = *event.notification;
-    post_([this, alive, notification = std::move(notification)] {
-      if (*alive) onNotification(notification);
+    // Notifications raised together (one commit can raise hundreds) are handled in one loop task,
+    // so the outbox file is rewritten once for all of them, not once per notification.
+    bool first = false;
+    {
+      std::lock_guard<std::mutex> lock(pending_mutex_);
+      first = pending_notifications_.empty();
+      pending_notifications_.push_back(*event.notification);
+    }
+    if (!first) return;
+    post_([this, alive] {
+      std::vector<ioc::IocNotification> batch;
+      {
+        std::lock_guard<std::mutex> lock(pending_mutex_);
+        batch.swap(pending_notifications_);
+      }
+      if (*alive) onNotifications(batch);
     });
   });
   pipeline_->setResumeListener([this, alive] {
@@ -248,8 +261,8 @@ void FazNode::onCommitted(LinkId pipeline_link, std::uint64_t seq) {
   if (auto ack = onLogsCommitted(it->second.state, seq)) it->second.peer.send(*ack);
 }
 
-void FazNode::onNotification(const ioc::IocNotification& notification) {
-  if (!config_.ioc_enabled) return;
+void FazNode::onNotifications(const std::vector<ioc::IocNotification>& notifications) {
+  if (!config_.ioc_enabled || notifications.empty()) return;
   std::vector<std::string> targets;
   std::vector<FortiGateLink*> receivers;
   std::set<std::string> seen;
@@ -258,22 +271,27 @@ void FazNode::onNotification(const ioc::IocNotification& notification) {
     receivers.push_back(&link);
     if (seen.insert(link.state.serial).second) targets.push_back(link.state.serial);
   }
-  IocOutbox::Added added = outbox_.add(notification, clock_.now(), targets);
+  std::vector<IocOutbox::Added> added;
+  added.reserve(notifications.size());
+  for (const auto& n : notifications) added.push_back(outbox_.add(n, clock_.now(), targets));
   saveOutbox();  // before sending: a notification the FortiGate may act on is never forgotten
   std::string sent_to;
   for (const auto& t : targets) sent_to += (sent_to.empty() ? "" : " ") + t;
-  writeEvent("system", "notice", "IoC notification raised",
-             {{"flowid", added.flow_id},
-              {"iocid", added.id},
-              {"endpointip", notification.ip},
-              {"fctuid", notification.uid},
-              {"indicator", notification.indicator},
-              {"ioclevel", std::string(ioc::toString(notification.level))},
-              {"threat", notification.threat},
-              {"rescan", notification.rescan ? "yes" : "no"},
-              {"sentto", sent_to.empty() ? "none (held for the next FortiGate link)" : sent_to}});
-  // Sent after the event is written, so step 2's timestamp never follows the FortiGate's step 3.
-  for (FortiGateLink* link : receivers) link->peer.send(added.message);
+  for (size_t i = 0; i < notifications.size(); ++i) {
+    const ioc::IocNotification& notification = notifications[i];
+    writeEvent("system", "notice", "IoC notification raised",
+               {{"flowid", added[i].flow_id},
+                {"iocid", added[i].id},
+                {"endpointip", notification.ip},
+                {"fctuid", notification.uid},
+                {"indicator", notification.indicator},
+                {"ioclevel", std::string(ioc::toString(notification.level))},
+                {"threat", notification.threat},
+                {"rescan", notification.rescan ? "yes" : "no"},
+                {"sentto", sent_to.empty() ? "none (held for the next FortiGate link)" : sent_to}});
+    // Sent after the event is written, so step 2's timestamp never follows the FortiGate's step 3.
+    for (FortiGateLink* link : receivers) link->peer.send(added[i].message);
+  }
 }
 
 void FazNode::writeEvent(const std::string& subtype, const std::string& level, const std::string& msg,

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
@@ -95,7 +96,8 @@ class FazNode {
 
   // Called on the loop with (link, seq) / an IoC event from the pipeline.
   void onCommitted(LinkId link, std::uint64_t seq);
-  void onNotification(const ioc::IocNotification& notification);
+  // Notifications raised together: added to the outbox, saved once, then written and sent in order.
+  void onNotifications(const std::vector<ioc::IocNotification>& notifications);
 
  private:
   struct FortiGateLink {
@@ -127,6 +129,8 @@ class FazNode {
   std::chrono::system_clock::time_point started_;
   std::shared_ptr<std::atomic<bool>> alive_;  // pipeline callbacks posted after destruction are dropped
   std::atomic<bool> startup_rescan_{false};
+  std::mutex pending_mutex_;  // notifications raised on pipeline threads, not yet taken by the loop
+  std::vector<ioc::IocNotification> pending_notifications_;
 };
 
 }  // namespace fabric::faz

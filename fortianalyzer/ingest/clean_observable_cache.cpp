@@ -1,5 +1,7 @@
 #include "fortianalyzer/ingest/clean_observable_cache.h"
 
+#include <cstring>
+
 namespace fabric::faz {
 
 CleanObservableCache::CleanObservableCache(std::size_t entries) {
@@ -11,13 +13,28 @@ CleanObservableCache::CleanObservableCache(std::size_t entries) {
 }
 
 std::uint64_t CleanObservableCache::hashOf(const logfmt::Observable& o) {
-  // FNV-1a over the kind and the value.
-  std::uint64_t h = 1469598103934665603ULL ^ static_cast<std::uint64_t>(o.kind);
-  for (unsigned char c : o.value) {
-    h ^= c;
-    h *= 1099511628211ULL;
+  // Eight bytes at a time (the byte-at-a-time FNV-1a it replaces was ~15 % of the parse thread):
+  // multiply-xorshift per word, then a final avalanche. In memory only, so free to change.
+  constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
+  std::uint64_t h = (static_cast<std::uint64_t>(o.kind) + 1) * kMul ^ o.value.size();
+  const char* p = o.value.data();
+  std::size_t n = o.value.size();
+  while (n >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
+    p += 8;
+    n -= 8;
   }
-  return h;
+  if (n > 0) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
+  }
+  h *= 0xBF58476D1CE4E5B9ULL;
+  return h ^ (h >> 32);
 }
 
 bool CleanObservableCache::isClean(const logfmt::Observable& o, std::uint64_t generation) const {

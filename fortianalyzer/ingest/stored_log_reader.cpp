@@ -8,6 +8,7 @@
 #include "fortianalyzer/ingest/log_mapping.h"
 #include "fortianalyzer/store/sqlite_db.h"
 #include "fortianalyzer/store/store_schema.h"
+#include "fortianalyzer/store/stored_logs.h"
 
 namespace fabric::faz {
 
@@ -15,19 +16,18 @@ ioc::StoredLogVisitor storedLogVisitor(std::string path) {
   return [path = std::move(path)](const std::function<void(const ioc::StoredObservables&)>& each) {
     SqliteDb db(path, true, false);
     prepareReaderDatabase(db);
-    auto st = db.prepare("SELECT id, raw, received_ns FROM logs ORDER BY id");
     logfmt::LogRecord record;
     std::vector<logfmt::Observable> obs;
     ioc::LogObservables out;
-    while (st.step()) {
-      std::string_view raw = st.columnText(1);
-      if (!logfmt::parseLogLine(raw, st.columnInt(2), record)) continue;
+    forEachStoredLog(db, [&](const StoredLogView& log) {
+      if (!logfmt::parseLogLine(log.text(LogBatch::kRaw), log.received_ns, record)) return true;
       logfmt::extractObservables(record, obs);
-      if (obs.empty()) continue;
+      if (obs.empty()) return true;
       fillObservables(record, obs, out);
-      out.logId = st.columnInt(0);
+      out.logId = log.id;
       each(out);
-    }
+      return true;
+    });
   };
 }
 

@@ -1,93 +1,87 @@
 #include "fortianalyzer/search/log_query.h"
 
+#include "fortianalyzer/store/log_block.h"
 #include "fortianalyzer/store/store_schema.h"
 
 namespace fabric::faz {
 namespace {
 
-// The SQL expression for a field: its column when it has one, else its value in the fields blob.
-std::string fieldExpr(const std::string& field, std::vector<SqlValue>& binds) {
-  if (field == "id") return "id";
-  for (const auto& fc : kFieldColumns) {
-    if (fc.field == field) return std::string(fc.column);
+// Header column by its column name (store_schema.h kFieldColumns, plus flow_id / source_addr).
+std::optional<LogBatch::Col> columnByName(std::string_view name) {
+  static constexpr std::pair<std::string_view, LogBatch::Col> kCols[] = {
+      {"devid", LogBatch::kDevid},   {"devname", LogBatch::kDevname},
+      {"logid", LogBatch::kLogid},   {"type", LogBatch::kType},
+      {"subtype", LogBatch::kSubtype}, {"level", LogBatch::kLevel},
+      {"srcip", LogBatch::kSrcip},   {"dstip", LogBatch::kDstip},
+      {"endpoint_uid", LogBatch::kEndpointUid}, {"hostname", LogBatch::kHostname},
+      {"flow_id", LogBatch::kFlowId}, {"source_addr", LogBatch::kSourceAddr},
+  };
+  for (const auto& [n, c] : kCols) {
+    if (n == name) return c;
   }
-  if (field == "flow_id" || field == "source_addr") return field;
-  binds.emplace_back(field);
-  return "fabric_field(fields, raw, ?)";
+  return std::nullopt;
 }
 
-std::string likePattern(const std::string& value) {
-  std::string p = "%";
-  for (char c : value) {
-    if (c == '%' || c == '_' || c == '\\') p.push_back('\\');
-    p.push_back(c);
+// The block key kind of an indexed header column.
+std::optional<BlockKey> keyOf(LogBatch::Col col) {
+  for (const auto& [kind, c] : kBlockKeyColumns) {
+    if (c == col) return kind;
   }
-  return p + "%";
+  return std::nullopt;
 }
 
-std::string conditionSql(const FilterCondition& c, std::vector<SqlValue>& binds) {
-  std::string e = fieldExpr(c.field, binds);
-  // The fields blob expression binds the field name each time it appears.
-  auto again = [&]() { return fieldExpr(c.field, binds); };
-  switch (c.op) {
-    case FilterOp::kEq:
-      if (c.cidr) {
-        binds.emplace_back(static_cast<int64_t>(c.cidr->network));
-        binds.emplace_back(static_cast<int64_t>(c.cidr->prefix));
-        return "fabric_ip_in(" + e + ", ?, ?)";
-      }
-      if (c.value.empty()) return "(" + e + " IS NULL OR " + again() + " = '')";
-      if (e == "id") {
-        binds.emplace_back(static_cast<int64_t>(std::strtoll(c.value.c_str(), nullptr, 10)));
-      } else {
-        binds.emplace_back(c.value);
-      }
-      return e + " = ?";
-    case FilterOp::kNe:
-      if (c.cidr) {
-        binds.emplace_back(static_cast<int64_t>(c.cidr->network));
-        binds.emplace_back(static_cast<int64_t>(c.cidr->prefix));
-        return "NOT fabric_ip_in(" + e + ", ?, ?)";
-      }
-      if (c.value.empty()) return "(" + e + " IS NOT NULL AND " + again() + " != '')";
-      {
-        std::string second = again();
-        binds.emplace_back(c.value);
-        return "(" + e + " IS NULL OR " + second + " != ?)";
-      }
-    case FilterOp::kContains:
-      binds.emplace_back(likePattern(c.value));
-      return e + " LIKE ? ESCAPE '\\'";
-    case FilterOp::kNotContains: {
-      std::string second = again();
-      binds.emplace_back(likePattern(c.value));
-      return "(" + e + " IS NULL OR " + second + " NOT LIKE ? ESCAPE '\\')";
+// The (kind, value) pairs of a clause that the key index answers: every condition an exact,
+// non-empty equality on a keyed column. Empty when the clause cannot use the index.
+std::vector<std::pair<BlockKey, std::string>> indexKeys(const PlanClause& clause) {
+  std::vector<std::pair<BlockKey, std::string>> keys;
+  for (const auto& pc : clause) {
+    const FilterCondition& c = pc.cond;
+    if (pc.source != FieldSource::kColumn || c.op != FilterOp::kEq || c.cidr || c.value.empty()) {
+      return {};
     }
-    case FilterOp::kLt:
-    case FilterOp::kLe:
-    case FilterOp::kGt:
-    case FilterOp::kGe: {
-      binds.emplace_back(*c.number);
-      std::string op(toString(c.op));
-      return e == "id" ? "id " + op + " ?" : "CAST(" + e + " AS REAL) " + op + " ?";
-    }
+    auto kind = keyOf(pc.column);
+    if (!kind) return {};
+    keys.emplace_back(*kind, c.value);
   }
-  return "0";
+  return keys;
+}
+
+PlanClause equals(std::string_view field, const std::string& value) {
+  FilterCondition c;
+  c.field = std::string(field);
+  c.op = FilterOp::kEq;
+  c.value = value;
+  return {planCondition(std::move(c))};
 }
 
 }  // namespace
 
-std::string clauseSql(const FilterClause& clause, std::vector<SqlValue>& binds) {
-  std::string sql = "(";
-  for (size_t i = 0; i < clause.any_of.size(); ++i) {
-    if (i) sql += " OR ";
-    sql += conditionSql(clause.any_of[i], binds);
+PlanCondition planCondition(FilterCondition condition) {
+  PlanCondition pc;
+  pc.cond = std::move(condition);
+  const std::string& field = pc.cond.field;
+  if (field == "id") {
+    pc.source = FieldSource::kId;
+    return pc;
   }
-  return sql + ")";
+  for (const auto& fc : kFieldColumns) {
+    if (fc.field == field) {
+      pc.source = FieldSource::kColumn;
+      pc.column = *columnByName(fc.column);
+      return pc;
+    }
+  }
+  if (field == "flow_id" || field == "source_addr") {
+    pc.source = FieldSource::kColumn;
+    pc.column = *columnByName(field);
+    return pc;
+  }
+  pc.source = FieldSource::kField;
+  return pc;
 }
 
-SqlQuery buildSql(const LogQuery& q) {
-  SqlQuery out;
+LogPlan buildPlan(const LogQuery& q) {
+  LogPlan out;
   if (q.offset < 0) {
     out.error = "offset must not be negative";
     return out;
@@ -100,50 +94,57 @@ SqlQuery buildSql(const LogQuery& q) {
     out.error = "time range is empty: from is after to";
     return out;
   }
-  std::vector<std::string> where;
-  if (q.from_ns) {
-    where.push_back("time_ns >= ?");
-    out.binds.emplace_back(*q.from_ns);
-  }
-  if (q.to_ns) {
-    where.push_back("time_ns <= ?");
-    out.binds.emplace_back(*q.to_ns);
-  }
-  if (!q.devid.empty()) {
-    where.push_back("devid = ?");
-    out.binds.emplace_back(q.devid);
-  }
-  if (!q.type.empty()) {
-    where.push_back("type = ?");
-    out.binds.emplace_back(q.type);
-  }
-  if (!q.subtype.empty()) {
-    where.push_back("subtype = ?");
-    out.binds.emplace_back(q.subtype);
-  }
+  out.from_ns = q.from_ns;
+  out.to_ns = q.to_ns;
+  if (!q.devid.empty()) out.clauses.push_back(equals("devid", q.devid));
+  if (!q.type.empty()) out.clauses.push_back(equals("type", q.type));
+  if (!q.subtype.empty()) out.clauses.push_back(equals("subtype", q.subtype));
   for (size_t i = 0; i < q.filters.size(); ++i) {
     FilterParseResult parsed = parseFilter(q.filters[i]);
     if (!parsed.clause) {
       out.error = q.filters.size() > 1
                       ? "filter " + std::to_string(i + 1) + ": " + parsed.error
                       : parsed.error;
-      out.binds.clear();
+      out.clauses.clear();
       return out;
     }
-    where.push_back(clauseSql(*parsed.clause, out.binds));
+    PlanClause clause;
+    for (auto& c : parsed.clause->any_of) clause.push_back(planCondition(std::move(c)));
+    out.clauses.push_back(std::move(clause));
   }
-  std::string whereSql;
-  for (size_t i = 0; i < where.size(); ++i) whereSql += (i ? " AND " : " WHERE ") + where[i];
+  out.offset = q.offset;
+  out.limit = q.limit;
+  out.oldest_first = q.oldest_first;
+  out.count_only = q.count_only;
+  return out;
+}
 
-  if (q.count_only) {
-    out.sql = "SELECT count(*) FROM logs" + whereSql;
-    return out;
+SqlQuery candidateBlocksSql(const LogPlan& plan) {
+  SqlQuery out;
+  std::vector<std::string> where;
+  if (plan.from_ns) {
+    where.push_back("max_time_ns >= ?");
+    out.binds.emplace_back(*plan.from_ns);
   }
-  const char* dir = q.oldest_first ? "ASC" : "DESC";
-  out.sql = std::string("SELECT ") + kRowColumns + " FROM logs" + whereSql + " ORDER BY time_ns " +
-            dir + ", id " + dir + " LIMIT ? OFFSET ?";
-  out.binds.emplace_back(q.limit);
-  out.binds.emplace_back(q.offset);
+  if (plan.to_ns) {
+    where.push_back("min_time_ns <= ?");
+    out.binds.emplace_back(*plan.to_ns);
+  }
+  for (const PlanClause& clause : plan.clauses) {
+    auto keys = indexKeys(clause);
+    if (keys.empty()) continue;
+    std::string in = "first_id IN (";
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (i) in += " UNION ";
+      in += "SELECT first_id FROM block_keys WHERE key_hash = ?";
+      out.binds.emplace_back(blockKeyHash(keys[i].first, keys[i].second));
+    }
+    where.push_back(in + ")");
+  }
+  out.sql = "SELECT first_id, count, min_time_ns, max_time_ns FROM blocks";
+  for (size_t i = 0; i < where.size(); ++i) out.sql += (i ? " AND " : " WHERE ") + where[i];
+  out.sql += plan.oldest_first ? " ORDER BY min_time_ns ASC, first_id ASC"
+                               : " ORDER BY max_time_ns DESC, first_id DESC";
   return out;
 }
 

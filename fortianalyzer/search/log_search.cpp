@@ -2,7 +2,11 @@
 
 #include <cstdio>
 #include <ctime>
+#include <map>
+#include <queue>
+#include <algorithm>
 
+#include "fortianalyzer/search/log_match.h"
 #include "fortianalyzer/store/field_codec.h"
 #include "fortianalyzer/store/raw_fields.h"
 #include "fortianalyzer/store/store_schema.h"
@@ -60,28 +64,29 @@ constexpr const char* kHeaderNames[] = {"devid",  "devname",      "logid",    "t
                                         "subtype", "level",       "srcip",    "dstip",
                                         "endpoint_uid", "hostname", "flow_id", "source_addr"};
 
-nlohmann::json rowToJson(const Statement& st) {
+nlohmann::json rowToJson(const StoredLogView& log) {
   nlohmann::json row = nlohmann::json::object();
-  int64_t timeNs = st.columnInt(1);
-  row["id"] = st.columnInt(0);
-  row["time"] = formatTimeNs(timeNs);
-  row["time_ns"] = timeNs;
-  row["received_ns"] = st.columnInt(2);
+  row["id"] = log.id;
+  row["time"] = formatTimeNs(log.time_ns);
+  row["time_ns"] = log.time_ns;
+  row["received_ns"] = log.received_ns;
   nlohmann::json fields = nlohmann::json::object();
   auto addField = [&](std::string_view k, std::string_view v) {
     std::string key = validUtf8(k);
     if (!fields.contains(key)) fields[key] = validUtf8(v);
     return true;
   };
-  if (st.columnIsNull(16)) {
-    forEachRawField(st.columnText(17), addField);  // the store found raw yields every field
+  std::string_view blob = log.text(LogBatch::kFieldsBlob);
+  if (blob.empty()) {
+    forEachRawField(log.text(LogBatch::kRaw), addField);  // the store found raw yields every field
   } else {
-    for (const auto& [k, v] : decodeFields(st.columnText(16))) addField(k, v);
+    for (const auto& [k, v] : decodeFields(blob)) addField(k, v);
   }
-  for (int col = 3; col <= 14; ++col) {
-    if (st.columnIsNull(col)) continue;
-    std::string_view name = kHeaderNames[col - 3];
-    std::string value = validUtf8(st.columnText(col));
+  for (int col = LogBatch::kDevid; col <= LogBatch::kSourceAddr; ++col) {
+    std::string_view text = log.text(static_cast<LogBatch::Col>(col));
+    if (text.empty()) continue;
+    std::string_view name = kHeaderNames[col];
+    std::string value = validUtf8(text);
     row[std::string(name)] = value;
     // Put back the pairs the store left out of the blob because a column holds them.
     for (const auto& fc : kFieldColumns) {
@@ -93,11 +98,47 @@ nlohmann::json rowToJson(const Statement& st) {
   for (const char* always : {"devid", "type", "subtype"}) {
     if (!row.contains(always)) row[always] = "";
   }
-  row["registered"] = st.columnInt(15) != 0;
+  row["registered"] = log.registered;
   row["fields"] = std::move(fields);
-  row["raw"] = validUtf8(st.columnText(17));
+  row["raw"] = validUtf8(log.text(LogBatch::kRaw));
   return row;
 }
+
+struct BlockMeta {
+  int64_t first_id = 0;
+  int64_t count = 0;
+  int64_t min_time = 0;
+  int64_t max_time = 0;
+};
+
+// A matching log kept for the result page: its sort key and its block.
+struct Hit {
+  int64_t time_ns = 0;
+  LogId id = 0;
+  int64_t block = 0;
+};
+
+// A read transaction for the whole query: every block read sees the same snapshot.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(SqliteDb& db) : db_(db) {
+    // A transaction an interrupted query left open would make every later BEGIN fail.
+    if (sqlite3_get_autocommit(db_.handle()) == 0) {
+      sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    db_.exec("BEGIN");
+  }
+  ~ReadTransaction() {
+    if (sqlite3_get_autocommit(db_.handle()) == 0) {
+      sqlite3_exec(db_.handle(), "COMMIT", nullptr, nullptr, nullptr);
+    }
+  }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  SqliteDb& db_;
+};
 
 }  // namespace
 
@@ -125,7 +166,8 @@ LogSearch::LogSearch(const std::string& dbPath, std::chrono::milliseconds timeou
   db_ = std::make_unique<SqliteDb>(dbPath, false, false);
   prepareReaderDatabase(*db_);
   db_->exec("PRAGMA query_only=1");
-  // Checked every ~10k VM steps: a runaway scan is interrupted instead of pinning a core.
+  // Checked every ~10k VM steps: a runaway query is interrupted instead of pinning a core (the
+  // block scans check the same deadline between blocks).
   sqlite3_progress_handler(
       db_->handle(), 10000,
       [](void* self) -> int {
@@ -135,21 +177,110 @@ LogSearch::LogSearch(const std::string& dbPath, std::chrono::milliseconds timeou
       this);
 }
 
-LogQueryResult LogSearch::runSql(const SqlQuery& sql, bool countOnly) {
+LogSearch::~LogSearch() = default;
+
+void LogSearch::checkDeadline() const {
+  if (std::chrono::steady_clock::now() > deadline_) throw QueryTimeout();
+}
+
+bool LogSearch::loadBlock(int64_t firstId, std::vector<StoredLogView>& logs) {
+  if (!readBlock_) {
+    readBlock_ = std::make_unique<Statement>(db_->prepare("SELECT data FROM blocks WHERE first_id = ?1"));
+  }
+  Statement& st = *readBlock_;
+  st.reset();
+  st.bindInt(1, firstId);
+  logs.clear();
+  if (!st.step()) return false;
+  blockBytes_.assign(st.columnText(0));
+  st.reset();
+  decodeBlock(blockBytes_, firstId, logs);
+  return true;
+}
+
+LogQueryResult LogSearch::runPlan(const LogPlan& plan) {
   LogQueryResult result;
-  if (!sql.error.empty()) {
-    result.error = sql.error;
+  if (!plan.error.empty()) {
+    result.error = plan.error;
     return result;
   }
   deadline_ = std::chrono::steady_clock::now() + timeout_;
   try {
-    Statement st = db_->prepare(sql.sql);
-    bindAll(st, sql.binds);
-    if (countOnly) {
-      result.count = st.step() ? st.columnInt(0) : 0;
+    ReadTransaction tx(*db_);
+    std::vector<BlockMeta> blocks;
+    {
+      SqlQuery sql = candidateBlocksSql(plan);
+      Statement st = db_->prepare(sql.sql);
+      bindAll(st, sql.binds);
+      while (st.step()) {
+        blocks.push_back({st.columnInt(0), st.columnInt(1), st.columnInt(2), st.columnInt(3)});
+      }
+    }
+    std::vector<StoredLogView> logs;
+    if (plan.count_only) {
+      for (const BlockMeta& b : blocks) {
+        checkDeadline();
+        bool inside = (!plan.from_ns || b.min_time >= *plan.from_ns) &&
+                      (!plan.to_ns || b.max_time <= *plan.to_ns);
+        if (plan.clauses.empty() && inside) {
+          result.count += b.count;  // every log of the block matches: no need to read it
+          continue;
+        }
+        loadBlock(b.first_id, logs);
+        for (const auto& log : logs) result.count += logMatches(plan, log) ? 1 : 0;
+      }
       return result;
     }
-    while (st.step()) result.rows.push_back(rowToJson(st));
+    // The best offset+limit hits; the heap's top is the worst of them.
+    auto size = static_cast<size_t>(plan.offset + plan.limit);
+    bool oldest = plan.oldest_first;
+    auto better = [oldest](const Hit& a, const Hit& b) {
+      return oldest ? std::pair(a.time_ns, a.id) < std::pair(b.time_ns, b.id)
+                    : std::pair(a.time_ns, a.id) > std::pair(b.time_ns, b.id);
+    };
+    std::priority_queue<Hit, std::vector<Hit>, decltype(better)> heap(better);
+    for (const BlockMeta& b : blocks) {
+      checkDeadline();
+      if (heap.size() >= size) {
+        // Blocks come newest (oldest) first by their newest (oldest) log: once a block cannot
+        // hold a log that beats the worst kept one, no later block can.
+        int64_t worst = heap.top().time_ns;
+        if (oldest ? b.min_time > worst : b.max_time < worst) break;
+      }
+      loadBlock(b.first_id, logs);
+      for (const auto& log : logs) {
+        if (!logMatches(plan, log)) continue;
+        Hit h{log.time_ns, log.id, b.first_id};
+        if (heap.size() < size) {
+          heap.push(h);
+        } else if (better(h, heap.top())) {
+          heap.pop();
+          heap.push(h);
+        }
+      }
+    }
+    std::vector<Hit> hits;
+    hits.reserve(heap.size());
+    while (!heap.empty()) {
+      hits.push_back(heap.top());
+      heap.pop();
+    }
+    std::reverse(hits.begin(), hits.end());  // best first
+    if (static_cast<int64_t>(hits.size()) <= plan.offset) return result;
+    hits.erase(hits.begin(), hits.begin() + plan.offset);
+    // Build the rows, reading each block once.
+    std::map<int64_t, std::vector<size_t>> byBlock;
+    for (size_t i = 0; i < hits.size(); ++i) byBlock[hits[i].block].push_back(i);
+    result.rows.resize(hits.size());
+    for (const auto& [block, indexes] : byBlock) {
+      loadBlock(block, logs);
+      for (size_t i : indexes) {
+        LogId id = hits[i].id;
+        auto it = std::lower_bound(logs.begin(), logs.end(), id,
+                                   [](const StoredLogView& l, LogId v) { return l.id < v; });
+        if (it != logs.end() && it->id == id) result.rows[i] = rowToJson(*it);
+      }
+    }
     result.count = static_cast<int64_t>(result.rows.size());
   } catch (const std::exception& e) {
     bool interrupted = std::chrono::steady_clock::now() > deadline_;
@@ -161,74 +292,81 @@ LogQueryResult LogSearch::runSql(const SqlQuery& sql, bool countOnly) {
   return result;
 }
 
-LogQueryResult LogSearch::run(const LogQuery& query) {
-  return runSql(buildSql(query), query.count_only);
-}
+LogQueryResult LogSearch::run(const LogQuery& query) { return runPlan(buildPlan(query)); }
 
 std::optional<nlohmann::json> LogSearch::get(LogId id) {
-  SqlQuery sql;
-  sql.sql = std::string("SELECT ") + kRowColumns + " FROM logs WHERE id = ?";
-  sql.binds.emplace_back(id);
-  LogQueryResult r = runSql(sql, false);
-  if (r.rows.empty()) return std::nullopt;
-  return std::move(r.rows.front());
+  deadline_ = std::chrono::steady_clock::now() + timeout_;
+  try {
+    ReadTransaction tx(*db_);
+    auto st = db_->prepare(
+        "SELECT first_id FROM blocks WHERE first_id <= ?1 ORDER BY first_id DESC LIMIT 1");
+    st.bindInt(1, id);
+    if (!st.step()) return std::nullopt;
+    int64_t block = st.columnInt(0);
+    std::vector<StoredLogView> logs;
+    loadBlock(block, logs);
+    for (const auto& log : logs) {
+      if (log.id == id) return rowToJson(log);
+    }
+  } catch (const std::exception&) {
+    // As any failed query: no row (the caller answers "not found").
+  }
+  return std::nullopt;
 }
 
 LogQueryResult LogSearch::flowTimeline(const std::string& flowId, int64_t limit) {
-  SqlQuery sql;
-  if (flowId.empty()) sql.error = "flow id is empty";
+  LogPlan plan;
+  if (flowId.empty()) plan.error = "flow id is empty";
   if (limit < 1 || limit > kMaxQueryLimit) {
-    sql.error = "limit must be between 1 and " + std::to_string(kMaxQueryLimit);
+    plan.error = "limit must be between 1 and " + std::to_string(kMaxQueryLimit);
   }
-  sql.sql = std::string("SELECT ") + kRowColumns +
-            " FROM logs WHERE flow_id = ? ORDER BY time_ns, id LIMIT ?";
-  sql.binds = {flowId, limit};
-  return runSql(sql, false);
+  FilterCondition c;
+  c.field = "flow_id";
+  c.value = flowId;
+  plan.clauses.push_back({planCondition(std::move(c))});
+  plan.oldest_first = true;
+  plan.limit = limit;
+  return runPlan(plan);
 }
 
 LogQueryResult LogSearch::endpointTimeline(const std::string& uidOrIp,
                                            std::optional<int64_t> from_ns,
                                            std::optional<int64_t> to_ns, int64_t limit) {
-  SqlQuery sql;
-  if (uidOrIp.empty()) sql.error = "endpoint uid or address is empty";
+  LogPlan plan;
+  if (uidOrIp.empty()) plan.error = "endpoint uid or address is empty";
   if (limit < 1 || limit > kMaxQueryLimit) {
-    sql.error = "limit must be between 1 and " + std::to_string(kMaxQueryLimit);
+    plan.error = "limit must be between 1 and " + std::to_string(kMaxQueryLimit);
   }
-  std::string range;
-  std::vector<SqlValue> rangeBinds;
-  if (from_ns) {
-    range += " AND time_ns >= ?";
-    rangeBinds.emplace_back(*from_ns);
-  }
-  if (to_ns) {
-    range += " AND time_ns <= ?";
-    rangeBinds.emplace_back(*to_ns);
-  }
-  // A UNION of two index lookups rather than an OR, so each side uses its own index.
-  sql.sql = std::string("SELECT ") + kRowColumns + " FROM logs WHERE id IN (" +
-            "SELECT id FROM logs WHERE endpoint_uid = ?" + range +
-            " UNION SELECT id FROM logs WHERE srcip = ?" + range +
-            ") ORDER BY time_ns, id LIMIT ?";
-  sql.binds.emplace_back(uidOrIp);
-  sql.binds.insert(sql.binds.end(), rangeBinds.begin(), rangeBinds.end());
-  sql.binds.emplace_back(uidOrIp);
-  sql.binds.insert(sql.binds.end(), rangeBinds.begin(), rangeBinds.end());
-  sql.binds.emplace_back(limit);
-  return runSql(sql, false);
+  // By FortiClient uid or by address: one OR clause, both sides answered by the key index.
+  FilterCondition byUid;
+  byUid.field = "endpoint_uid";
+  byUid.value = uidOrIp;
+  FilterCondition byIp;
+  byIp.field = "srcip";
+  byIp.value = uidOrIp;
+  plan.clauses.push_back({planCondition(std::move(byUid)), planCondition(std::move(byIp))});
+  plan.from_ns = from_ns;
+  plan.to_ns = to_ns;
+  plan.oldest_first = true;
+  plan.limit = limit;
+  return runPlan(plan);
 }
 
 std::string LogSearch::explain(const LogQuery& query) {
-  SqlQuery sql = buildSql(query);
-  if (!sql.error.empty()) return "error: " + sql.error;
+  LogPlan plan = buildPlan(query);
+  if (!plan.error.empty()) return "error: " + plan.error;
+  SqlQuery sql = candidateBlocksSql(plan);
   deadline_ = std::chrono::steady_clock::now() + timeout_;
   Statement st = db_->prepare("EXPLAIN QUERY PLAN " + sql.sql);
   bindAll(st, sql.binds);
-  std::string plan;
+  std::string out;
   while (st.step()) {
-    plan += st.columnText(3);
-    plan += '\n';
+    out += st.columnText(3);
+    out += '\n';
   }
-  return plan;
+  out += plan.clauses.empty() ? "READ the logs of each candidate block\n"
+                              : "FILTER the logs of each candidate block\n";
+  return out;
 }
 
 }  // namespace fabric::faz

@@ -1,6 +1,9 @@
 #pragma once
 // LogSearch: read-side of the log store. Owns one read connection to the store's database (WAL
-// lets it read while the writer commits); use one LogSearch per thread. Every call returns a result
+// lets it read while the writer commits); use one LogSearch per thread. Logs are stored in blocks
+// (fortianalyzer/store/log_block.h): a query picks candidate blocks by time and by the per-block
+// key index, reads them newest (or oldest) first and checks each log (log_match.h), stopping as
+// soon as no later block can change the page. Every call returns a result
 // with `error` set instead of throwing for bad requests or database failures.
 //
 // Result rows are JSON objects:
@@ -13,12 +16,14 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "fortianalyzer/search/log_query.h"
+#include "fortianalyzer/store/log_block.h"
 #include "fortianalyzer/store/log_record.h"
 #include "fortianalyzer/store/sqlite_db.h"
 
@@ -37,6 +42,7 @@ class LogSearch {
   // A query running longer than `timeout` is interrupted and returns an error that says so.
   explicit LogSearch(const std::string& dbPath,
                      std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  ~LogSearch();
 
   LogQueryResult run(const LogQuery& query);
 
@@ -51,13 +57,23 @@ class LogSearch {
                                   std::optional<int64_t> to_ns = {},
                                   int64_t limit = kMaxQueryLimit);
 
-  // EXPLAIN QUERY PLAN of a query, one plan line per row (for tests and diagnostics).
+  // How a query runs, for tests and diagnostics: the EXPLAIN QUERY PLAN of its candidate-block
+  // query, one line per row, then whether each block's logs are filtered.
   std::string explain(const LogQuery& query);
 
+  // Runs a plan (log_query.h): candidate blocks in order, each block's logs checked.
+  LogQueryResult runPlan(const LogPlan& plan);
+
  private:
-  LogQueryResult runSql(const SqlQuery& sql, bool countOnly);
+  struct QueryTimeout : std::runtime_error {
+    QueryTimeout() : std::runtime_error("query timed out") {}
+  };
+  void checkDeadline() const;
+  bool loadBlock(int64_t firstId, std::vector<StoredLogView>& logs);
 
   std::unique_ptr<SqliteDb> db_;
+  std::unique_ptr<Statement> readBlock_;
+  std::string blockBytes_;  // the block loadBlock() decoded last (the views point into it)
   std::chrono::milliseconds timeout_;
   std::chrono::steady_clock::time_point deadline_;  // of the running query
 };

@@ -65,10 +65,10 @@ std::string encodeFieldsForStore(const LogToStore& log) {
 
 BatchWriter::BatchWriter(SqliteDb& db)
     : db_(db),
-      insertLog_(db.prepare(
-          "INSERT INTO logs(id, time_ns, received_ns, devid, devname, logid, type, subtype, level, "
-          "srcip, dstip, endpoint_uid, hostname, flow_id, source_addr, registered, fields, raw) "
-          "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)")),
+      insertBlock_(db.prepare(
+          "INSERT INTO blocks(first_id, last_id, count, min_time_ns, max_time_ns, keys, data) "
+          "VALUES(?1,?2,?3,?4,?5,?6,?7)")),
+      insertKey_(db.prepare("INSERT OR IGNORE INTO block_keys(key_hash, first_id) VALUES(?1,?2)")),
       upsertDevice_(db.prepare(
           "INSERT INTO devices(devid, devname, serial, ip, registered, first_seen_ns, "
           "last_seen_ns, log_count) VALUES(?1, ?2, ?1, ?3, ?4, ?5, ?6, ?7) "
@@ -84,40 +84,22 @@ void BatchWriter::writeBatch(const std::vector<PendingChunk>& chunks) {
   std::unordered_map<std::string_view, DeviceSeen> devices;
   db_.exec("BEGIN IMMEDIATE");
   try {
-    Statement& st = insertLog_;
     LogId lastId = 0;
+    std::string_view lastDevid;
+    DeviceSeen* lastSeen = nullptr;
+    block_.clear();
     for (const PendingChunk& chunk : chunks) {
       const LogBatch& b = chunk.logs;
       LogId id = chunk.first_id;
       for (const LogBatch::Row& r : b.rows()) {
-        st.bindInt(1, id++);
-        st.bindInt(2, r.time_ns);
-        st.bindInt(3, r.received_ns);
-        st.bindText(4, b.text(r, LogBatch::kDevid), true);
-        st.bindText(5, b.text(r, LogBatch::kDevname), true);
-        st.bindText(6, b.text(r, LogBatch::kLogid), true);
-        st.bindText(7, b.text(r, LogBatch::kType), true);
-        st.bindText(8, b.text(r, LogBatch::kSubtype), true);
-        st.bindText(9, b.text(r, LogBatch::kLevel), true);
-        st.bindText(10, b.text(r, LogBatch::kSrcip), true);
-        st.bindText(11, b.text(r, LogBatch::kDstip), true);
-        st.bindText(12, b.text(r, LogBatch::kEndpointUid), true);
-        st.bindText(13, b.text(r, LogBatch::kHostname), true);
-        st.bindText(14, b.text(r, LogBatch::kFlowId), true);
-        st.bindText(15, b.text(r, LogBatch::kSourceAddr), true);
-        st.bindInt(16, r.registered ? 1 : 0);
-        std::string_view blob = b.text(r, LogBatch::kFieldsBlob);
-        if (blob.empty()) {
-          st.bindNull(17);
-        } else {
-          st.bindBlob(17, blob);
-        }
-        st.bindText(18, b.text(r, LogBatch::kRaw));
-        st.step();
-        st.reset();
+        block_.add(id++, b, r);
+        if (block_.full()) writeBlock();
         std::string_view devid = b.text(r, LogBatch::kDevid);
         if (!devid.empty()) {
-          DeviceSeen& d = devices[devid];
+          // Most logs of a batch come from the device of the log before (map nodes are stable).
+          DeviceSeen& d = lastSeen && devid == lastDevid ? *lastSeen : devices[devid];
+          lastDevid = devid;
+          lastSeen = &d;
           if (d.count == 0) d.first_ns = r.received_ns;
           d.first_ns = std::min(d.first_ns, r.received_ns);
           d.last_ns = std::max(d.last_ns, r.received_ns);
@@ -129,6 +111,7 @@ void BatchWriter::writeBatch(const std::vector<PendingChunk>& chunks) {
       }
       lastId = id - 1;
     }
+    if (!block_.empty()) writeBlock();
     for (const auto& [devid, d] : devices) {
       upsertDevice_.bindText(1, devid);
       upsertDevice_.bindText(2, d.batch->text(*d.last, LogBatch::kDevname), true);
@@ -145,12 +128,35 @@ void BatchWriter::writeBatch(const std::vector<PendingChunk>& chunks) {
     setNextId_.reset();
     db_.exec("COMMIT");
   } catch (...) {
-    insertLog_.reset();
+    block_.clear();
+    insertBlock_.reset();
+    insertKey_.reset();
     upsertDevice_.reset();
     setNextId_.reset();
     sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
+}
+
+void BatchWriter::writeBlock() {
+  const auto& keys = block_.keys();
+  std::string keyBytes = encodeBlockKeys(keys);
+  insertBlock_.bindInt(1, block_.firstId());
+  insertBlock_.bindInt(2, block_.lastId());
+  insertBlock_.bindInt(3, static_cast<int64_t>(block_.rows()));
+  insertBlock_.bindInt(4, block_.minTime());
+  insertBlock_.bindInt(5, block_.maxTime());
+  insertBlock_.bindBlob(6, keyBytes);
+  insertBlock_.bindBlob(7, block_.bytes());
+  insertBlock_.step();
+  insertBlock_.reset();
+  for (const auto& k : keys) {
+    insertKey_.bindInt(1, blockKeyHash(k.kind, k.value));
+    insertKey_.bindInt(2, block_.firstId());
+    insertKey_.step();
+    insertKey_.reset();
+  }
+  block_.clear();
 }
 
 }  // namespace fabric::faz

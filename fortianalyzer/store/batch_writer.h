@@ -1,12 +1,14 @@
 #pragma once
-// Writes one batch of logs in one transaction with prepared statements: the log rows, the devices
-// they came from (first/last seen, count), and the id high-water mark. Runs on the store's writer
+// Writes one batch of logs in one transaction with prepared statements: the logs as blocks (one
+// row per up to kBlockMaxRows logs, log_block.h) with their distinct key values, the devices they
+// came from (first/last seen, count), and the id high-water mark. Runs on the store's writer
 // thread only.
 
 #include <string>
 #include <vector>
 
 #include "fortianalyzer/store/log_batch.h"
+#include "fortianalyzer/store/log_block.h"
 #include "fortianalyzer/store/log_record.h"
 #include "fortianalyzer/store/sqlite_db.h"
 
@@ -32,8 +34,12 @@ class BatchWriter {
   void writeBatch(const std::vector<PendingChunk>& chunks);
 
  private:
+  void writeBlock();
+
   SqliteDb& db_;
-  Statement insertLog_;
+  BlockBuilder block_;
+  Statement insertBlock_;
+  Statement insertKey_;
   Statement upsertDevice_;
   Statement setNextId_;
 };

@@ -1,5 +1,6 @@
 #include "fortianalyzer/store/log_store.h"
 
+#include <pthread.h>
 #include <time.h>
 
 #include <algorithm>
@@ -49,7 +50,7 @@ LogStore::LogStore(LogStoreOptions options, const Clock& clock)
   // Ids are never reused: start after both the largest stored id and the high-water mark of the
   // last committed batch. After an unclean stop, ids handed out but never committed (at most a
   // full queue plus one batch) may have been cited (e.g. in an IoC notification), so skip them.
-  LogId maxId = db_->queryInt("SELECT coalesce(max(id), 0) FROM logs");
+  LogId maxId = db_->queryInt("SELECT coalesce(max(last_id), 0) FROM blocks");
   std::string nextText = readMeta(*db_, "next_id");
   LogId metaNext = 1;
   if (!nextText.empty()) {
@@ -74,10 +75,16 @@ LogStore::LogStore(LogStoreOptions options, const Clock& clock)
     // Reading the schema makes this connection see the WAL; before that a checkpoint is a no-op.
     checkpointDb_->queryInt("SELECT count(*) FROM sqlite_master");
     sqlite3_wal_hook(db_->handle(), &LogStore::walHook, this);  // replaces the autocheckpoint
-    checkpointer_ = std::thread([this] { checkpointLoop(); });
+    checkpointer_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "faz-checkpoint");  // per-thread CPU in top/perf/benchmarks
+      checkpointLoop();
+    });
   }
   lastRetention_ = clock_.monotonic();
-  writer_ = std::thread([this] { writerLoop(); });
+  writer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "faz-store");
+    writerLoop();
+  });
   writerId_ = writer_.get_id();
 }
 

@@ -50,8 +50,8 @@ struct LogStoreOptions {
   // wal_cap_frames (the writer outran the checkpointer), the writer checkpoints itself, blocking,
   // which restarts the WAL. false: SQLite's own autocheckpoint on the writer thread.
   bool checkpoint_thread = true;
-  int checkpoint_frames = 4000;   // 8 KiB pages: ~32 MB
-  int wal_cap_frames = 65536;     // ~512 MB
+  int checkpoint_frames = 500;   // 64 KiB pages: ~32 MB
+  int wal_cap_frames = 8192;     // ~512 MB
 };
 
 struct LogStoreStats {

@@ -1,28 +1,121 @@
 #include "fortianalyzer/store/retention.h"
 
 #include <algorithm>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "fortianalyzer/store/log_block.h"
 
 namespace fabric::faz {
 namespace {
 
 constexpr int64_t kChunk = 20000;
 
-// Deletes up to `n` oldest rows, optionally only those older than `before_ns`. Returns deleted.
+struct BlockMeta {
+  int64_t first_id = 0;
+  int64_t count = 0;
+  int64_t min_time = 0;
+  int64_t max_time = 0;
+};
+
+using TimeId = std::pair<int64_t, int64_t>;  // (time_ns, id): the order retention deletes in
+
+void deleteBlock(SqliteDb& db, int64_t firstId) {
+  std::string keys;
+  {
+    auto st = db.prepare("SELECT keys FROM blocks WHERE first_id=?1");
+    st.bindInt(1, firstId);
+    if (st.step()) keys = std::string(st.columnText(0));
+  }
+  auto del = db.prepare("DELETE FROM block_keys WHERE key_hash=?1 AND first_id=?2");
+  for (const auto& k : decodeBlockKeys(keys)) {
+    del.bindInt(1, blockKeyHash(k.kind, k.value));
+    del.bindInt(2, firstId);
+    del.step();
+    del.reset();
+  }
+  auto st = db.prepare("DELETE FROM blocks WHERE first_id=?1");
+  st.bindInt(1, firstId);
+  st.step();
+}
+
+std::string readBlock(SqliteDb& db, int64_t firstId) {
+  auto st = db.prepare("SELECT data FROM blocks WHERE first_id=?1");
+  st.bindInt(1, firstId);
+  return st.step() ? std::string(st.columnText(0)) : std::string();
+}
+
+// Deletes the `n` oldest logs by (time, id), only those older than `before_ns` when given, in one
+// transaction. Whole blocks go at once; a block holding both kept and deleted logs is rewritten
+// with the kept ones (its key rows stay: a superset, search filters the logs anyway).
 int64_t deleteOldest(SqliteDb& db, int64_t n, const int64_t* before_ns) {
   if (n <= 0) return 0;
   db.exec("BEGIN IMMEDIATE");
   try {
-    auto st = db.prepare(before_ns
-                             ? "DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE time_ns < ?2 "
-                               "ORDER BY time_ns, id LIMIT ?1)"
-                             : "DELETE FROM logs WHERE id IN (SELECT id FROM logs "
-                               "ORDER BY time_ns, id LIMIT ?1)");
-    st.bindInt(1, n);
-    if (before_ns) st.bindInt(2, *before_ns);
-    st.step();
-    int64_t deleted = sqlite3_changes64(db.handle());
-    db.exec("COMMIT");
-    return deleted;
+    std::vector<BlockMeta> blocks;
+    {
+      auto st = db.prepare(before_ns ? "SELECT first_id, count, min_time_ns, max_time_ns FROM blocks "
+                                       "WHERE min_time_ns < ?1 ORDER BY min_time_ns, first_id"
+                                     : "SELECT first_id, count, min_time_ns, max_time_ns FROM blocks "
+                                       "ORDER BY min_time_ns, first_id");
+      if (before_ns) st.bindInt(1, *before_ns);
+      // The n oldest logs (max-heap: top is the newest of them).
+      std::priority_queue<TimeId> oldest;
+      std::vector<StoredLogView> logs;
+      while (st.step()) {
+        BlockMeta m{st.columnInt(0), st.columnInt(1), st.columnInt(2), st.columnInt(3)};
+        if (static_cast<int64_t>(oldest.size()) >= n && m.min_time > oldest.top().first) break;
+        blocks.push_back(m);
+        std::string data = readBlock(db, m.first_id);
+        decodeBlock(data, m.first_id, logs);
+        for (const auto& l : logs) {
+          if (before_ns && l.time_ns >= *before_ns) continue;
+          TimeId k{l.time_ns, l.id};
+          if (static_cast<int64_t>(oldest.size()) < n) {
+            oldest.push(k);
+          } else if (k < oldest.top()) {
+            oldest.pop();
+            oldest.push(k);
+          }
+        }
+      }
+      if (oldest.empty()) {
+        db.exec("COMMIT");
+        return 0;
+      }
+      TimeId cutoff = oldest.top();
+      int64_t deleted = 0;
+      auto update = db.prepare(
+          "UPDATE blocks SET count=?2, min_time_ns=?3, max_time_ns=?4, data=?5 WHERE first_id=?1");
+      BlockBuilder kept;
+      for (const BlockMeta& m : blocks) {
+        std::string data = readBlock(db, m.first_id);
+        decodeBlock(data, m.first_id, logs);
+        kept.clear();
+        for (const auto& l : logs) {
+          if (TimeId{l.time_ns, l.id} <= cutoff) {
+            ++deleted;
+          } else {
+            kept.add(l);
+          }
+        }
+        if (kept.rows() == logs.size()) continue;
+        if (kept.empty()) {
+          deleteBlock(db, m.first_id);
+          continue;
+        }
+        update.bindInt(1, m.first_id);
+        update.bindInt(2, static_cast<int64_t>(kept.rows()));
+        update.bindInt(3, kept.minTime());
+        update.bindInt(4, kept.maxTime());
+        update.bindBlob(5, kept.bytes());
+        update.step();
+        update.reset();
+      }
+      db.exec("COMMIT");
+      return deleted;
+    }
   } catch (...) {
     db.exec("ROLLBACK");
     throw;
@@ -35,6 +128,10 @@ int64_t usedDatabaseBytes(SqliteDb& db) {
   int64_t pages = db.queryInt("PRAGMA page_count");
   int64_t free = db.queryInt("PRAGMA freelist_count");
   return (pages - free) * db.queryInt("PRAGMA page_size");
+}
+
+int64_t storedLogCount(SqliteDb& db) {
+  return db.queryInt("SELECT coalesce(sum(count), 0) FROM blocks");
 }
 
 RetentionReport applyRetention(SqliteDb& db, const RetentionPolicy& policy, int64_t now_ns,
@@ -52,7 +149,7 @@ RetentionReport applyRetention(SqliteDb& db, const RetentionPolicy& policy, int6
       if (d < std::min(kChunk, budget + d)) break;
     }
   }
-  int64_t rows = db.queryInt("SELECT count(*) FROM logs");
+  int64_t rows = storedLogCount(db);
   if (policy.max_rows > 0) {
     while (budget > 0 && rows > policy.max_rows) {
       int64_t d = deleteOldest(db, std::min({kChunk, budget, rows - policy.max_rows}), nullptr);
@@ -65,8 +162,8 @@ RetentionReport applyRetention(SqliteDb& db, const RetentionPolicy& policy, int6
   if (policy.max_db_bytes > 0) {
     int64_t used = usedDatabaseBytes(db);
     while (budget > 0 && rows > 0 && used > policy.max_db_bytes) {
-      // Estimate how many rows hold the excess, and overshoot a little (1% of the rows) so the loop converges
-      // even though index pages free up later than table pages.
+      // Estimate how many rows hold the excess, and overshoot a little (1% of the rows) so the loop
+      // converges even though index pages free up later than block pages.
       int64_t perRow = std::max<int64_t>(1, used / rows);
       int64_t want = (used - policy.max_db_bytes) / perRow + rows / 100 + 1;
       int64_t d = deleteOldest(db, std::min({kChunk, budget, want}), nullptr);

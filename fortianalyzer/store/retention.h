@@ -1,6 +1,9 @@
 #pragma once
 // Retention: delete the oldest logs (by log time, then id) until the store is within its age,
 // row-count and size limits, then hand freed pages back to the file system (incremental vacuum).
+// Logs live in blocks (log_block.h): blocks entirely past the limit are dropped whole (with their
+// key rows); a block straddling the limit is rewritten with the logs it keeps, so the limits are
+// exact per log, as before.
 // A limit of 0 is "no limit". Work is done in bounded chunks so ingestion is never paused long.
 
 #include <chrono>
@@ -25,6 +28,9 @@ struct RetentionReport {
   int64_t db_bytes_after = 0;  // used pages x page size
   bool complete = true;        // false when the chunk budget ran out; call again
 };
+
+// Logs stored (sum of the blocks' counts).
+int64_t storedLogCount(SqliteDb& db);
 
 // Used bytes of the database: (page_count - freelist_count) * page_size.
 int64_t usedDatabaseBytes(SqliteDb& db);

@@ -6,21 +6,20 @@ namespace fabric::faz {
 namespace {
 
 constexpr std::string_view kCreateSchema = R"sql(
-CREATE TABLE IF NOT EXISTS logs(
-  id INTEGER PRIMARY KEY,
-  time_ns INTEGER NOT NULL,
-  received_ns INTEGER NOT NULL,
-  devid TEXT, devname TEXT, logid TEXT, type TEXT, subtype TEXT, level TEXT,
-  srcip TEXT, dstip TEXT, endpoint_uid TEXT, hostname TEXT, flow_id TEXT, source_addr TEXT,
-  registered INTEGER NOT NULL DEFAULT 0,
-  fields BLOB,
-  raw TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS logs_time ON logs(time_ns);
-CREATE INDEX IF NOT EXISTS logs_dev ON logs(devid, time_ns);
-CREATE INDEX IF NOT EXISTS logs_type ON logs(type, subtype, time_ns);
-CREATE INDEX IF NOT EXISTS logs_srcip ON logs(srcip, time_ns);
-CREATE INDEX IF NOT EXISTS logs_uid ON logs(endpoint_uid, time_ns) WHERE endpoint_uid IS NOT NULL;
-CREATE INDEX IF NOT EXISTS logs_flow ON logs(flow_id, time_ns) WHERE flow_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS blocks(
+  first_id INTEGER PRIMARY KEY,
+  last_id INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  min_time_ns INTEGER NOT NULL,
+  max_time_ns INTEGER NOT NULL,
+  keys BLOB NOT NULL,
+  data BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS blocks_min_time ON blocks(min_time_ns);
+CREATE INDEX IF NOT EXISTS blocks_max_time ON blocks(max_time_ns);
+CREATE TABLE IF NOT EXISTS block_keys(
+  key_hash INTEGER NOT NULL,
+  first_id INTEGER NOT NULL,
+  PRIMARY KEY(key_hash, first_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS devices(
   devid TEXT PRIMARY KEY,
   devname TEXT, serial TEXT, ip TEXT,
@@ -46,8 +45,10 @@ void prepareWriterDatabase(SqliteDb& db) {
     if (db.queryInt("SELECT count(*) FROM sqlite_master") != 0) {
       throw SqliteError("file exists and is not a Fabric Lab log database");
     }
-    // auto_vacuum and page_size only take effect before the first table exists.
-    db.exec("PRAGMA page_size=8192; PRAGMA auto_vacuum=INCREMENTAL;");
+    // auto_vacuum and page_size only take effect before the first table exists. 64 KiB pages:
+    // a block (~0.5 MB) is a chain of 8 overflow pages, not 64, so the WAL append and the
+    // checkpoint copy make 8x fewer writes (writer 3.1 -> 2.3, checkpoint 1.3 -> 0.5 CPU-us/log).
+    db.exec("PRAGMA page_size=65536; PRAGMA auto_vacuum=INCREMENTAL;");
   } else {
     checkVersion(db);
   }
@@ -62,7 +63,7 @@ void prepareWriterDatabase(SqliteDb& db) {
       // page rebalance; logs removed by retention are not secrets to shred.
       "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"
       "PRAGMA secure_delete=OFF;"
-      "PRAGMA wal_autocheckpoint=4000; PRAGMA journal_size_limit=67108864;");
+      "PRAGMA wal_autocheckpoint=500; PRAGMA journal_size_limit=67108864;");
   db.exec("BEGIN IMMEDIATE");
   db.exec(kCreateSchema);
   db.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));

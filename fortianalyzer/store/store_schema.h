@@ -1,13 +1,19 @@
 #pragma once
 // The log database layout (one file, SQLite WAL). Kept in one place so the writer, the search and
-// the tests agree on column names.
+// the tests agree on names.
 //
-//   logs(id, time_ns, received_ns, devid, devname, logid, type, subtype, level, srcip, dstip,
-//        endpoint_uid, hostname, flow_id, source_addr, registered, fields BLOB, raw)
-//   indexes: time_ns; (devid,time_ns); (type,subtype,time_ns); (srcip,time_ns);
-//            (endpoint_uid,time_ns) and (flow_id,time_ns), both partial (NOT NULL)
+//   blocks(first_id PK, last_id, count, min_time_ns, max_time_ns, keys BLOB, data BLOB)
+//       one row per block of up to kBlockMaxRows logs (log_block.h): the logs' header columns,
+//       fields blob and raw line; `keys` lists the block's block_keys rows
+//   indexes: blocks(min_time_ns), blocks(max_time_ns)
+//   block_keys(key_hash, first_id) PK (key_hash, first_id), WITHOUT ROWID
+//       every distinct devid / type / subtype / srcip / endpoint_uid / flow_id value of a block,
+//       as blockKeyHash(kind, value) -> the block; search picks candidate blocks here, then checks
+//       their logs (a hash collision only adds a candidate)
 //   devices(devid PK, devname, serial, ip, registered, first_seen_ns, last_seen_ns, log_count)
-//   meta(key PK, value): schema version, clean-close marker
+//   meta(key PK, value): next id, clean-close marker
+//
+// Version 1 (one row per log, five secondary indexes) is refused with a clear error.
 
 #include <array>
 #include <string_view>
@@ -16,10 +22,10 @@
 
 namespace fabric::faz {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
-// Columns that hold a log field by the same name, so search can use them (and their indexes)
-// instead of the fields blob. `flowid` is the log field name of the flow_id column.
+// Header columns that hold a log field by the same name, so search reads them (and, when
+// `indexed`, picks blocks by them) instead of the fields blob. `flowid` is the log field name of the flow_id column.
 struct FieldColumn {
   std::string_view field;
   std::string_view column;

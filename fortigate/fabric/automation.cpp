@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "common/config/engine.h"
+#include "fortigate/fabric/automation_store.h"
 #include "fortigate/fabric/event_lines.h"
 #include "fortigate/fabric/time_text.h"
 
@@ -70,8 +71,15 @@ bool iocLevelMatches(const std::string& trigger_level, const std::string& event_
 }
 
 AutomationEngine::AutomationEngine(DeviceInfo device, const config::Engine& config, const Clock& clock,
-                                   EventLogSink& log)
-    : device_(std::move(device)), config_(config), clock_(clock), log_(log) {}
+                                   EventLogSink& log, AutomationStore* store)
+    : device_(std::move(device)), config_(config), clock_(clock), log_(log), store_(store) {
+  if (!store_) return;
+  auto loaded = store_->load(kMaxHistory);
+  history_ = std::move(loaded.runs);
+  last_action_run_ = std::move(loaded.action_last_run);
+  stats_ = std::move(loaded.stats);
+  next_run_id_ = loaded.max_run_id + 1;
+}
 
 void AutomationEngine::setRunner(const std::string& action_type, ActionRunner* runner) {
   runners_[action_type] = runner;
@@ -129,7 +137,7 @@ std::optional<std::uint64_t> AutomationEngine::startRun(const std::string& stitc
   run.event = event;
   run.test = test;
   run.started_at = clock_.now();
-  auto due = clock_.monotonic();
+  auto due = clock_.now();
   std::vector<std::string> names;
   for (const auto& p : planned) {
     due += std::chrono::seconds(p.delay);
@@ -145,22 +153,34 @@ std::optional<std::uint64_t> AutomationEngine::startRun(const std::string& stitc
   ++stats.triggered;
   stats.last_triggered = run.started_at;
   log_.write(stitchTriggered({stitch, trigger, test ? "diagnose" : "log", names, event.endpoint_ip, event.flow_id}));
+  if (store_) {
+    store_->saveRun(run);
+    store_->saveStitchStats(stitch, stats);
+  }
   history_.push_back(std::move(run));
-  while (history_.size() > kMaxHistory && history_.front().finished()) history_.pop_front();
-  return history_.back().id;
+  const auto id = history_.back().id;
+  bool trimmed = false;
+  while (history_.size() > kMaxHistory && history_.front().finished()) {
+    history_.pop_front();
+    trimmed = true;
+  }
+  if (trimmed && store_) store_->forgetRunsBefore(history_.front().id);
+  return id;
 }
 
 void AutomationEngine::poll() {
   for (auto& run : history_)
-    if (!run.finished()) runDueSteps(run);
+    if (!run.finished() && runDueSteps(run) && store_) store_->saveRun(run);
 }
 
-void AutomationEngine::runDueSteps(RunRecord& run) {
-  const auto now = clock_.monotonic();
+bool AutomationEngine::runDueSteps(RunRecord& run) {
+  const auto now = clock_.now();
+  bool changed = false;
   for (std::size_t i = 0; i < run.steps.size(); ++i) {
     auto& step = run.steps[i];
     if (step.status != StepStatus::Pending) continue;
-    if (step.due > now) return;  // later steps wait for this one
+    if (step.due > now) return changed;  // later steps wait for this one
+    changed = true;
     const config::Path ap{kAction, step.action};
     const int interval = intValue(config_, ap, "minimum-interval");
     auto last = last_action_run_.find(step.action);
@@ -178,6 +198,7 @@ void AutomationEngine::runDueSteps(RunRecord& run) {
       result = {false, "action type " + step.action_type + " is not supported by Fabric Lab"};
     } else {
       last_action_run_[step.action] = now;
+      if (store_) store_->saveActionRun(step.action, now);
       result = runner->second->run({run.event, run.id, run.stitch, run.trigger, step.action, step.action_type});
     }
     step.status = result.ok ? StepStatus::Done : StepStatus::Failed;
@@ -189,13 +210,14 @@ void AutomationEngine::runDueSteps(RunRecord& run) {
         run.steps[j].detail = "previous action \"" + step.action + "\" failed";
         run.steps[j].finished_at = step.finished_at;
       }
-      return;
+      return true;
     }
   }
+  return changed;
 }
 
-std::optional<std::chrono::steady_clock::time_point> AutomationEngine::nextDue() const {
-  std::optional<std::chrono::steady_clock::time_point> best;
+std::optional<std::chrono::system_clock::time_point> AutomationEngine::nextDue() const {
+  std::optional<std::chrono::system_clock::time_point> best;
   for (const auto& run : history_) {
     for (const auto& s : run.steps) {
       if (s.status != StepStatus::Pending) continue;

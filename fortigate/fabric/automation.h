@@ -9,7 +9,14 @@
 // Delays are sequential: an action runs `delay` seconds after the one before it was due; when an
 // action fails, the rest of that run is skipped (FortiOS "Sequential" execution).
 // `ioc-level medium` fires on medium and high IoCs, `high` only on high.
-// Threading: owned by the node's event loop. Time only through the injected Clock.
+// Persistence: with an AutomationStore every run (pending delayed steps included), each action's
+// last run (minimum-interval) and the hit counts are saved as they change and loaded at
+// construction, so a step waiting for its `delay` still runs after a kill -9 and restart — at once
+// when its time passed while the node was down. A step whose action was running when the process
+// died runs again (the quarantine action's queue does not queue an identical pending call twice).
+// Without a store the engine keeps everything in memory (unit tests).
+// Threading: owned by the node's event loop. Time only through the injected Clock (wall-clock
+// time: due times and minimum-interval must mean the same thing after a restart).
 
 #include <chrono>
 #include <cstdint>
@@ -57,7 +64,7 @@ struct StepRecord {
   std::string action;
   std::string action_type;
   int delay_seconds = 0;
-  std::chrono::steady_clock::time_point due;
+  std::chrono::system_clock::time_point due;
   StepStatus status = StepStatus::Pending;
   std::string detail;
   std::chrono::system_clock::time_point finished_at{};
@@ -79,9 +86,13 @@ struct StitchStats {
   std::chrono::system_clock::time_point last_triggered{};
 };
 
+class AutomationStore;
+
 class AutomationEngine {
  public:
-  AutomationEngine(DeviceInfo device, const config::Engine& config, const Clock& clock, EventLogSink& log);
+  // `store` (not owned, may be null) is loaded here; throws sqlite::SqliteError when it fails.
+  AutomationEngine(DeviceInfo device, const config::Engine& config, const Clock& clock, EventLogSink& log,
+                   AutomationStore* store = nullptr);
 
   // Not owned; one runner per action-type. An action whose type has no runner fails with a reason.
   void setRunner(const std::string& action_type, ActionRunner* runner);
@@ -95,7 +106,7 @@ class AutomationEngine {
 
   // Runs every step that is due; call when nextDue() passes.
   void poll();
-  std::optional<std::chrono::steady_clock::time_point> nextDue() const;
+  std::optional<std::chrono::system_clock::time_point> nextDue() const;
 
   const std::deque<RunRecord>& history() const { return history_; }
   const RunRecord* run(std::uint64_t id) const;
@@ -110,7 +121,7 @@ class AutomationEngine {
  private:
   std::optional<std::uint64_t> startRun(const std::string& stitch, const IocEvent& event, bool test,
                                         std::string* error);
-  void runDueSteps(RunRecord& run);
+  bool runDueSteps(RunRecord& run);  // true when a step changed
 
   DeviceInfo device_;
   const config::Engine& config_;
@@ -119,7 +130,8 @@ class AutomationEngine {
   std::map<std::string, ActionRunner*> runners_;
   std::deque<RunRecord> history_;
   std::uint64_t next_run_id_ = 1;
-  std::map<std::string, std::chrono::steady_clock::time_point> last_action_run_;  // minimum-interval
+  AutomationStore* store_;
+  std::map<std::string, std::chrono::system_clock::time_point> last_action_run_;  // minimum-interval
   std::map<std::string, StitchStats> stats_;
 };
 

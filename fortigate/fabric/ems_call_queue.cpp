@@ -19,9 +19,10 @@ std::chrono::system_clock::time_point fromMs(std::int64_t ms) {
 }
 
 const char* kColumns =
-    "id, action, ip, uid, ems_name, ems_serial, flow_id, source, state, attempts, last_error, "
-    "http_status, "
-    "result, created_at, updated_at, next_attempt_at";
+    "c.id, c.action, c.ip, c.uid, c.ems_name, c.ems_serial, c.flow_id, c.source, c.state, c.attempts, "
+    "c.last_error, c.http_status, c.result, c.created_at, c.updated_at, c.next_attempt_at, "
+    "COALESCE(k.command_id, 0), COALESCE(k.status, ''), COALESCE(k.message, '')";
+const char* kFrom = " FROM ems_calls c LEFT JOIN ems_call_commands k ON k.call_id = c.id";
 
 EmsCall readCall(const sqlite::Statement& s) {
   EmsCall c;
@@ -38,6 +39,9 @@ EmsCall readCall(const sqlite::Statement& s) {
   c.created_at = fromMs(s.columnInt(13));
   c.updated_at = fromMs(s.columnInt(14));
   c.next_attempt_at = fromMs(s.columnInt(15));
+  c.command_id = s.columnInt(16);
+  c.endpoint_status = std::string(s.columnText(17));
+  c.endpoint_message = std::string(s.columnText(18));
   return c;
 }
 
@@ -68,6 +72,11 @@ EmsCallQueue::EmsCallQueue(const std::filesystem::path& db_path, const Clock& cl
       "NULL)");
   db_->exec("CREATE INDEX IF NOT EXISTS ems_calls_pending ON ems_calls(state, next_attempt_at)");
   db_->exec("CREATE INDEX IF NOT EXISTS ems_calls_ip ON ems_calls(ip, id)");
+  db_->exec(
+      "CREATE TABLE IF NOT EXISTS ems_call_commands ("
+      " call_id INTEGER PRIMARY KEY, uid TEXT NOT NULL, command_id INTEGER NOT NULL,"
+      " status TEXT NOT NULL DEFAULT 'pending', message TEXT NOT NULL DEFAULT '',"
+      " checks INTEGER NOT NULL DEFAULT 0, next_check_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)");
   auto s = db_->prepare("UPDATE ems_calls SET state='queued', updated_at=? WHERE state='running'");
   s.bindInt(1, toMs(clock_.now()));
   s.step();
@@ -180,19 +189,84 @@ void EmsCallQueue::fail(std::int64_t id, int http_status, const std::string& err
   setState(id, "failed", http_status, &error, nullptr, std::nullopt);
 }
 
+void EmsCallQueue::trackCommand(std::int64_t call_id, const std::string& uid, std::int64_t command_id,
+                                std::chrono::system_clock::time_point first_check) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->prepare(
+      "INSERT OR REPLACE INTO ems_call_commands (call_id, uid, command_id, status, next_check_at, updated_at) "
+      "VALUES (?,?,?,'pending',?,?)");
+  s.bindInt(1, call_id);
+  s.bindText(2, uid);
+  s.bindInt(3, command_id);
+  s.bindInt(4, toMs(first_check));
+  s.bindInt(5, toMs(clock_.now()));
+  s.step();
+}
+
+std::vector<CommandCheck> EmsCallQueue::dueCommandChecks(std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  std::vector<CommandCheck> out;
+  {
+    auto s = db_->prepare(
+        "SELECT call_id, uid, command_id, checks FROM ems_call_commands WHERE status='pending' AND "
+        "next_check_at <= ? ORDER BY next_check_at LIMIT ?");
+    s.bindInt(1, toMs(clock_.now()));
+    s.bindInt(2, static_cast<std::int64_t>(limit));
+    while (s.step())
+      out.push_back({s.columnInt(0), std::string(s.columnText(1)), s.columnInt(2), static_cast<int>(s.columnInt(3)), {}});
+  }
+  for (auto& k : out)
+    if (auto c = getLocked(k.call_id)) k.call = *c;
+  return out;
+}
+
+void EmsCallQueue::commandStillPending(std::int64_t call_id, std::chrono::system_clock::time_point next_check) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->prepare(
+      "UPDATE ems_call_commands SET checks=checks+1, next_check_at=?, updated_at=? WHERE call_id=?");
+  s.bindInt(1, toMs(next_check));
+  s.bindInt(2, toMs(clock_.now()));
+  s.bindInt(3, call_id);
+  s.step();
+}
+
+void EmsCallQueue::commandSettled(std::int64_t call_id, const std::string& status, const std::string& message) {
+  std::lock_guard lock(mutex_);
+  const auto now = toMs(clock_.now());
+  auto s = db_->prepare(
+      "UPDATE ems_call_commands SET status=?, message=?, checks=checks+1, updated_at=? WHERE call_id=?");
+  s.bindText(1, status);
+  s.bindText(2, message);
+  s.bindInt(3, now);
+  s.bindInt(4, call_id);
+  s.step();
+  if (status != "failed" && status != "timeout") return;
+  auto u = db_->prepare("UPDATE ems_calls SET state='failed', last_error=?, updated_at=? WHERE id=?");
+  u.bindText(1, message);
+  u.bindInt(2, now);
+  u.bindInt(3, call_id);
+  u.step();
+}
+
 std::optional<std::chrono::system_clock::time_point> EmsCallQueue::nextDueTime() const {
   std::lock_guard lock(mutex_);
+  std::optional<std::chrono::system_clock::time_point> check;
+  {
+    auto k = db_->prepare("SELECT MIN(next_check_at) FROM ems_call_commands WHERE status='pending'");
+    if (k.step() && !k.columnIsNull(0)) check = fromMs(k.columnInt(0));
+  }
   // Only calls that could run: one waiting behind an older call of its endpoint is not due yet.
   auto s = db_->prepare(
       "SELECT MIN(c.next_attempt_at) FROM ems_calls c WHERE c.state IN ('queued','retrying') "
       "AND NOT EXISTS (SELECT 1 FROM ems_calls o WHERE o.ip = c.ip AND o.id < c.id "
       "AND o.state IN ('queued','retrying','running'))");
-  if (!s.step() || s.columnIsNull(0)) return std::nullopt;
-  return fromMs(s.columnInt(0));
+  if (!s.step() || s.columnIsNull(0)) return check;
+  const auto call = fromMs(s.columnInt(0));
+  return check && *check < call ? check : std::optional(call);
 }
 
 std::optional<EmsCall> EmsCallQueue::getLocked(std::int64_t id) const {
-  auto s = db_->prepare((std::string("SELECT ") + kColumns + " FROM ems_calls WHERE id=?"));
+  auto s = db_->prepare((std::string("SELECT ") + kColumns + kFrom + " WHERE c.id=?"));
   s.bindInt(1, id);
   if (!s.step()) return std::nullopt;
   return readCall(s);
@@ -205,8 +279,8 @@ std::optional<EmsCall> EmsCallQueue::get(std::int64_t id) const {
 
 std::vector<EmsCall> EmsCallQueue::list(std::size_t limit) const {
   std::lock_guard lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT * FROM (SELECT ") + kColumns +
-                         " FROM ems_calls ORDER BY id DESC LIMIT ?) ORDER BY id"));
+  auto s = db_->prepare((std::string("SELECT * FROM (SELECT ") + kColumns + kFrom +
+                         " ORDER BY c.id DESC LIMIT ?) ORDER BY 1"));
   s.bindInt(1, static_cast<std::int64_t>(limit));
   std::vector<EmsCall> out;
   while (s.step()) out.push_back(readCall(s));
@@ -240,6 +314,9 @@ std::string EmsCallQueue::diagnoseList(std::size_t limit) const {
     o << "\n";
     if (!c.last_error.empty()) o << "    last error: " << c.last_error << "\n";
     if (!c.result.empty()) o << "    result: " << c.result << "\n";
+    if (c.command_id)
+      o << "    EMS command " << c.command_id << " at the endpoint: " << c.endpoint_status
+        << (c.endpoint_message.empty() ? "" : " (" + c.endpoint_message + ")") << "\n";
   }
   return o.str();
 }

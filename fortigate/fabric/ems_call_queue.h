@@ -11,6 +11,10 @@
 // database is opened (the process died mid-call) goes back to `queued`.
 // Order: calls for the same endpoint run one at a time in queue order, so Q-x then U-x never
 // overtake each other; a Q-/U- identical to the newest pending call for that ip is not queued twice.
+// Follow-up: a call the EMS accepted names the EMS command it created (`command_id`); the call
+// then tracks that command (table ems_call_commands) until the EMS reports its end at the endpoint:
+// `done`, or `failed` / `timeout` — which turns the call `failed` with the EMS's reason, so the
+// queue shows that the quarantine did not happen even though the REST call succeeded.
 // Threading: every method is safe from any thread (one mutex; the connector thread and the event
 // loop share it). Errors of the database throw std::runtime_error.
 
@@ -50,8 +54,20 @@ struct EmsCall {
   int http_status = 0;
   std::string result;  // EMS answer summary on success
   std::chrono::system_clock::time_point created_at, updated_at, next_attempt_at;
+  std::int64_t command_id = 0;   // the EMS command, once the EMS accepted the call
+  std::string endpoint_status;   // as the EMS last reported it: pending done failed timeout unknown
+  std::string endpoint_message;  // the EMS's result message for that command
   std::string code() const;  // "Q-10.0.0.5" / "U-10.0.0.5"
   bool pending() const { return state == "queued" || state == "retrying" || state == "running"; }
+};
+
+// One EMS command to look up again (the call that caused it is `done`, the command was pending).
+struct CommandCheck {
+  std::int64_t call_id = 0;
+  std::string uid;
+  std::int64_t command_id = 0;
+  int checks = 0;
+  EmsCall call;
 };
 
 struct EnqueueResult {
@@ -76,6 +92,16 @@ class EmsCallQueue {
                   std::chrono::system_clock::time_point next_attempt);
   void fail(std::int64_t id, int http_status, const std::string& error);
 
+  // Follow the EMS command `command_id` that call `call_id` created, first at `first_check`.
+  void trackCommand(std::int64_t call_id, const std::string& uid, std::int64_t command_id,
+                    std::chrono::system_clock::time_point first_check);
+  std::vector<CommandCheck> dueCommandChecks(std::size_t limit = 50);
+  void commandStillPending(std::int64_t call_id, std::chrono::system_clock::time_point next_check);
+  // The EMS reported the command's end: `status` done / failed / timeout, or `unknown` (it cannot be
+  // followed: stop). failed/timeout make the call `failed` with `message` as its last error.
+  void commandSettled(std::int64_t call_id, const std::string& status, const std::string& message);
+
+  // The next call attempt or command check that is due.
   std::optional<std::chrono::system_clock::time_point> nextDueTime() const;
   std::optional<EmsCall> get(std::int64_t id) const;
   std::vector<EmsCall> list(std::size_t limit = 1000) const;  // newest last

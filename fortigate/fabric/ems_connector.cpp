@@ -79,7 +79,7 @@ AttemptOutcome EmsConnector::signInAndVerify(Cached& c, const EmsTarget& t) {
   return {AttemptOutcome::Kind::Done, 200, {}, {}};
 }
 
-AttemptOutcome EmsConnector::attempt(const EmsCall& call, const EmsTarget& t) {
+EmsConnector::Cached& EmsConnector::sessionFor(const EmsTarget& t) {
   const std::string fingerprint = t.host + "|" + std::to_string(t.port) + "|" + t.username + "|" +
                                   std::to_string(std::hash<std::string>{}(t.password)) + "|" + t.serial + "|" +
                                   std::to_string(t.timeout.count());
@@ -89,6 +89,72 @@ AttemptOutcome EmsConnector::attempt(const EmsCall& call, const EmsTarget& t) {
     c.fingerprint = fingerprint;
     c.session = factory_.open(t);
   }
+  return c;
+}
+
+CommandReport EmsConnector::checkCommand(const std::string& uid, std::int64_t command_id, const EmsTarget& t) {
+  auto& c = sessionFor(t);
+  const std::string path = "/api/v1/endpoints/" + uid;
+  CommandReport out;
+  out.url = t.baseUrl() + path;
+  auto ready = signInAndVerify(c, t);
+  if (ready.kind != AttemptOutcome::Kind::Done) {
+    sessions_.erase(t.name);
+    out.message = ready.message;
+    return out;
+  }
+  auto r = c.session->get(path);
+  if (r.status == 401) {
+    c.signed_in = false;
+    ready = signInAndVerify(c, t);
+    if (ready.kind != AttemptOutcome::Kind::Done) {
+      sessions_.erase(t.name);
+      out.message = ready.message;
+      return out;
+    }
+    r = c.session->get(path);
+  }
+  if (!r.error.empty()) {
+    sessions_.erase(t.name);
+    out.message = where(t) + " unreachable: " + r.error;
+    return out;
+  }
+  if (r.status == 404) {
+    out.kind = CommandReport::Kind::Unknown;
+    out.message = where(t) + " has no endpoint " + uid + ": " + describe(r);
+    return out;
+  }
+  if (!r.ok()) {
+    out.message = where(t) + " answered " + describe(r);
+    return out;
+  }
+  const auto& d = r.body.contains("data") ? r.body["data"] : nlohmann::json();
+  if (d.is_object() && d.contains("commands") && d["commands"].is_array()) {
+    for (const auto& cmd : d["commands"]) {
+      if (!cmd.is_object() || !cmd.contains("id") || !cmd["id"].is_number_integer() ||
+          cmd["id"].get<std::int64_t>() != command_id)
+        continue;
+      const std::string status = cmd.contains("status") && cmd["status"].is_string() ? cmd["status"].get<std::string>() : "";
+      if (status == "pending") {
+        out.kind = CommandReport::Kind::Pending;
+        return out;
+      }
+      if (status != "done" && status != "failed" && status != "timeout") break;
+      out.kind = CommandReport::Kind::Settled;
+      out.status = status;
+      if (cmd.contains("result") && cmd["result"].is_object() && cmd["result"].contains("message") &&
+          cmd["result"]["message"].is_string())
+        out.message = cmd["result"]["message"].get<std::string>();
+      return out;
+    }
+  }
+  out.kind = CommandReport::Kind::Unknown;
+  out.message = where(t) + " does not list command " + std::to_string(command_id) + " of endpoint " + uid;
+  return out;
+}
+
+AttemptOutcome EmsConnector::attempt(const EmsCall& call, const EmsTarget& t) {
+  auto& c = sessionFor(t);
   auto ready = signInAndVerify(c, t);
   if (ready.kind != AttemptOutcome::Kind::Done) {
     sessions_.erase(t.name);
@@ -124,7 +190,11 @@ AttemptOutcome EmsConnector::attempt(const EmsCall& call, const EmsTarget& t) {
       if (d.contains("delivered") && d["delivered"].is_boolean())
         summary += std::string(", delivered=") + (d["delivered"].get<bool>() ? "yes" : "no (endpoint offline, EMS keeps it)");
     }
-    return {AttemptOutcome::Kind::Done, r.status, summary, url};
+    AttemptOutcome done{AttemptOutcome::Kind::Done, r.status, summary, url};
+    if (d.is_object() && d.contains("command_id") && d["command_id"].is_number_integer())
+      done.command_id = d["command_id"].get<std::int64_t>();
+    done.uid = d.is_object() && d.contains("uid") && d["uid"].is_string() ? d["uid"].get<std::string>() : call.request.uid;
+    return done;
   }
   if (r.status == 400 || r.status == 403 || r.status == 404 || r.status == 409)
     return {AttemptOutcome::Kind::Fail, r.status, where(t) + " refused " + call.code() + ": " + describe(r), url};
@@ -150,8 +220,13 @@ int EmsConnectorWorker::drainOnce() {
     ++n;
     {
       std::lock_guard lock(mutex_);
-      if (stop_) break;
+      if (stop_) return n;
     }
+  }
+  for (const auto& check : queue_.dueCommandChecks()) {  // not counted: they are not calls
+    followUp(check);
+    std::lock_guard lock(mutex_);
+    if (stop_) break;
   }
   return n;
 }
@@ -175,17 +250,25 @@ void EmsConnectorWorker::process(const EmsCall& call) {
   f.url = o.url;
   f.httpcode = o.http_status;
   switch (o.kind) {
-    case AttemptOutcome::Kind::Done:
+    case AttemptOutcome::Kind::Done: {
       queue_.complete(call.id, o.http_status, o.message);
-      f.msg = call.code() + " completed (attempt " + std::to_string(call.attempts) + "): " + o.message;
-      log_(emsRestApiOk(f));
+      if (o.command_id > 0 && !o.uid.empty())
+        queue_.trackCommand(call.id, o.uid, o.command_id, clock_.now() + policy_.backoffAfter(1));
+      const bool recovered = ems_in_error_.erase(call.request.ems_name) > 0 || call.attempts > 1;
+      if (recovered) {
+        f.msg = call.code() + " completed (attempt " + std::to_string(call.attempts) + "): " + o.message;
+        log_(emsRestApiOk(f));
+      }
       break;
+    }
     case AttemptOutcome::Kind::Fail:
+      ems_in_error_.insert(call.request.ems_name);
       queue_.fail(call.id, o.http_status, o.message);
       f.msg = call.code() + " failed: " + o.message;
       log_(emsRestApiError(f));
       break;
     case AttemptOutcome::Kind::Retry:
+      ems_in_error_.insert(call.request.ems_name);
       if (call.attempts >= policy_.max_attempts) {
         const std::string msg = "gave up after " + std::to_string(call.attempts) + " attempts: " + o.message;
         queue_.fail(call.id, o.http_status, msg);
@@ -199,6 +282,44 @@ void EmsConnectorWorker::process(const EmsCall& call) {
       log_(emsRestApiError(f));
       break;
   }
+}
+
+void EmsConnectorWorker::followUp(const CommandCheck& k) {
+  std::string reason;
+  auto target = resolve_(k.call.request.ems_name, reason);
+  if (!target) {
+    queue_.commandSettled(k.call_id, "unknown", "cannot follow the command: " + reason);
+    return;
+  }
+  const auto r = connector_.checkCommand(k.uid, k.command_id, *target);
+  switch (r.kind) {
+    case CommandReport::Kind::Pending:
+    case CommandReport::Kind::Retry:
+      queue_.commandStillPending(k.call_id, clock_.now() + policy_.backoffAfter(k.checks + 2));
+      return;
+    case CommandReport::Kind::Unknown:
+      queue_.commandSettled(k.call_id, "unknown", r.message);
+      return;
+    case CommandReport::Kind::Settled:
+      break;
+  }
+  if (r.status == "done") {
+    queue_.commandSettled(k.call_id, "done", r.message);
+    return;
+  }
+  const std::string msg = "EMS reports command " + std::to_string(k.command_id) +
+                          (r.status == "timeout" ? " timed out" : " failed") + " at the endpoint: " + r.message;
+  queue_.commandSettled(k.call_id, r.status, msg);
+  EmsRestFields f;
+  f.ems_name = k.call.request.ems_name;
+  f.ems_serial = k.call.request.ems_serial;
+  f.srcip = k.call.request.ip;
+  f.flow_id = k.call.request.flow_id;
+  f.url = r.url;
+  f.httpcode = 200;
+  f.msg = k.call.code() + " failed: " + msg;
+  ems_in_error_.insert(k.call.request.ems_name);  // an error was logged: the next success recovers
+  log_(emsRestApiError(f));
 }
 
 void EmsConnectorWorker::start() {

@@ -10,7 +10,12 @@
 //   transport failure / timeout / 5xx / wrong credentials / serial mismatch → retry with backoff
 //     (configuration can be fixed, the EMS can come back), failed after max_attempts;
 //   the EMS's own refusal of the call (400, 403, 404, 409) → failed at once with its message.
-// Every failed attempt is logged (0107045122) with the reason; success is logged (0107045128).
+// Every failed attempt is logged (0107045122) with the reason. A success is logged (0107045128,
+// "EMS REST API recovered from an error") only when a failure preceded it: an earlier attempt of
+// the same call, or the last call to the same EMS failed. A plain success is not logged.
+// After success the worker follows the EMS command the call created (GET /api/v1/endpoints/<uid>,
+// backoff as for retries) until the EMS reports its end; `failed` or `timeout` at the endpoint
+// fail the call with the EMS's reason and log 0107045122.
 
 #include <chrono>
 #include <condition_variable>
@@ -19,6 +24,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -44,6 +50,17 @@ struct AttemptOutcome {
   int http_status = 0;
   std::string message;  // reason (Retry/Fail) or result summary (Done)
   std::string url;      // the URL of the request that decided the outcome
+  std::int64_t command_id = 0;  // Done: the EMS command created (0 when the EMS did not say)
+  std::string uid;              // Done: the endpoint uid the EMS answered with
+};
+
+// What the EMS says about one command it created.
+struct CommandReport {
+  enum class Kind { Pending, Settled, Unknown, Retry };
+  Kind kind = Kind::Retry;
+  std::string status;   // Settled: done / failed / timeout
+  std::string message;  // the EMS's result message, or why the command could not be looked up
+  std::string url;
 };
 
 class EmsConnector {
@@ -52,6 +69,8 @@ class EmsConnector {
   // One attempt of `call` against `target`. Reuses the signed-in, verified session of that EMS
   // while the target's settings stay the same.
   AttemptOutcome attempt(const EmsCall& call, const EmsTarget& target);
+  // Looks command `command_id` of endpoint `uid` up on the EMS (same session as the calls).
+  CommandReport checkCommand(const std::string& uid, std::int64_t command_id, const EmsTarget& target);
   void forgetSessions() { sessions_.clear(); }
 
  private:
@@ -62,6 +81,7 @@ class EmsConnector {
     bool verified = false;
   };
   AttemptOutcome signInAndVerify(Cached& c, const EmsTarget& target);
+  Cached& sessionFor(const EmsTarget& target);
   EmsSessionFactory& factory_;
   std::map<std::string, Cached> sessions_;
 };
@@ -85,6 +105,7 @@ class EmsConnectorWorker {
 
  private:
   void process(const EmsCall& call);
+  void followUp(const CommandCheck& check);
   void loop();
 
   DeviceInfo device_;
@@ -94,6 +115,7 @@ class EmsConnectorWorker {
   LogLine log_;
   const Clock& clock_;
   RetryPolicy policy_;
+  std::set<std::string> ems_in_error_;  // EMS names whose last call attempt failed (worker thread)
   std::mutex mutex_;
   std::condition_variable cv_;
   bool stop_ = false;

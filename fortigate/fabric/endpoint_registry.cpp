@@ -80,6 +80,7 @@ TelemetryOutcome EndpointRegistry::handleMessage(std::uint64_t link_id, const Te
   if (!message.is_object() || !message.contains("type") || !message["type"].is_string()) {
     out.error = "message without a string \"type\"";
     out.close_link = true;
+    out.reply = nlohmann::json{{"type", "error"}, {"message", out.error}};
     return out;
   }
   const auto& type = message["type"].get_ref<const std::string&>();
@@ -124,9 +125,18 @@ TelemetryOutcome EndpointRegistry::handleRegister(std::uint64_t link_id, const T
   if (!error.empty()) {
     out.error = "register refused: " + error;
     out.close_link = true;
+    out.reply = nlohmann::json{{"type", "error"}, {"message", out.error}};
     return out;
   }
   r.uid = upper(r.uid);
+  if (peer.cert_name && upper(*peer.cert_name) != r.uid) {
+    out.error = "register refused: uid " + r.uid + " does not match the agent certificate (CN \"" +
+                peer.cert_name->substr(0, 64) + "\"): an agent may register only as the endpoint its certificate names";
+    out.close_link = true;
+    out.reply = nlohmann::json{{"type", "error"}, {"message", out.error}};
+    out.events.push_back(fortiClientRegistrationRefused({r.uid, r.ip, r.hostname, r.user, 0}, peer.address, out.error));
+    return out;
+  }
   r.link_id = link_id;
   r.peer_address = peer.address;
   r.cert_serial = peer.cert_serial;

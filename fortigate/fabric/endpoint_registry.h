@@ -22,9 +22,13 @@
 namespace fabric::fortigate {
 
 // Who is at the other end of a telemetry link (from the socket and the verified certificate).
+// `cert_name` is the agent certificate's subject CN: a `register` whose uid is not that name is
+// refused (an agent speaks only for the endpoint its certificate names). The daemon always sets
+// it; nullopt (a transport without client certificates, unit tests) takes the uid as given.
 struct TelemetryPeer {
   std::string address;
   std::string cert_serial;
+  std::optional<std::string> cert_name = std::nullopt;
 };
 
 struct EndpointRecord {
@@ -41,7 +45,8 @@ struct TelemetryOutcome {
   std::optional<nlohmann::json> reply;  // to send back on the same link
   std::vector<EventRecord> events;      // event log lines to write
   std::string error;                    // "" or why the message was refused (nothing changed)
-  bool close_link = false;              // the handler wants this link closed (error says why)
+  bool close_link = false;              // the handler wants this link closed (error says why; the
+                                        // reply is then an `error` message carrying it)
   std::uint64_t superseded_link = 0;    // a previous link of the same uid, to be closed (0 none)
 };
 

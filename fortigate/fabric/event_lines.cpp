@@ -96,6 +96,15 @@ EventRecord fortiClientConnectionClosed(const FortiClientConnectionFields& f, co
   return connection("0107045058", "FortiClient connection closed", "close", 5, f, msg);
 }
 
+EventRecord fortiClientRegistrationRefused(const FortiClientConnectionFields& f, const std::string& peer_address,
+                                           const std::string& reason) {
+  EventRecord r{"0107045113", "endpoint", "warning", "FortiClient registration failed due to blocked UID", {}};
+  r.str("fctuid", f.fctuid).str("hostname", f.name).bare("ip", peer_address.empty() ? f.ip : peer_address);
+  if (!f.user.empty()) r.str("user", f.user);
+  r.str("msg", reason);
+  return r;
+}
+
 EventRecord compromisedHostDetected(const CompromisedHostFields& f) {
   EventRecord r{"0100022953", "system", "warning", "Compromised host detected", {}};
   r.bare("srcip", f.srcip);
@@ -125,6 +134,22 @@ EventRecord emsRestApiError(const EmsRestFields& f) {
 
 EventRecord emsRestApiOk(const EmsRestFields& f) {
   return emsRest("0107045128", "information", "EMS REST API recovered from an error", f);
+}
+
+EventRecord actionPerformed(const ActionPerformedFields& f) {
+  EventRecord r{"0100044548", "system", "information", "Action performed", {}};
+  if (!f.user.empty()) r.str("user", f.user);
+  r.str("ui", f.ui).str("action", f.action);
+  if (!f.srcip.empty()) r.bare("srcip", f.srcip);
+  r.str("msg", f.msg);
+  addFlow(r, f.flow_id);
+  return r;
+}
+
+EventRecord analyzerBufferFull(const std::string& msg) {
+  EventRecord r{"0100032010", "system", "warning", "Disk full", {}};
+  r.str("msg", msg);
+  return r;
 }
 
 }  // namespace fabric::fortigate

@@ -38,6 +38,9 @@ nlohmann::json callJson(const EmsCall& c) {
           {"http_status", c.http_status},
           {"last_error", c.last_error},
           {"result", c.result},
+          {"command_id", c.command_id},
+          {"endpoint_status", c.endpoint_status},
+          {"endpoint_message", c.endpoint_message},
           {"created", seconds(c.created_at)},
           {"updated", seconds(c.updated_at)}};
 }

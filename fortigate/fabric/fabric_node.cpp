@@ -37,7 +37,8 @@ FortiGateFabric::FortiGateFabric(net::EventLoop& loop, config::Engine& config, D
       options_(std::move(options)),
       registry_(device, clock),
       queue_(options_.home / "ems_calls.db", clock),
-      automation_(device, config, clock, log),
+      automation_store_(options_.home / "automation.db"),
+      automation_(device, config, clock, log, &automation_store_),
       quarantine_(device, config, registry_, queue_, clock, log, options_.seed,
                   [this] {
                     // The connector must see the configuration the call was queued under.
@@ -45,7 +46,8 @@ FortiGateFabric::FortiGateFabric(net::EventLoop& loop, config::Engine& config, D
                     if (worker_) worker_->wake();
                   }),
       quarantine_action_(quarantine_),
-      faz_session_(device) {
+      faz_buffer_(options_.home / "faz-logbuf", options_.faz_buffer_bytes),
+      faz_session_(device, faz_buffer_) {
   automation_.setRunner("quarantine-forticlient", &quarantine_action_);
   http::ClientTls ems_tls{options_.tls.ca, options_.tls.cert, options_.tls.key};
   ems_factory_ = std::make_unique<HttpsEmsSessionFactory>(ems_tls, options_.address);
@@ -101,14 +103,33 @@ std::uint16_t FortiGateFabric::telemetryPort() const { return telemetry_ ? telem
 void FortiGateFabric::forwardToAnalyzer(const std::string& line) {
   loop_.post([this, alive = alive_, line] {
     if (!*alive) return;
-    faz_session_.enqueueLine(line);
-    flushFaz();
+    faz_pending_.push_back(line);
+    // Lines posted before this one runs join the same append: one fsync per burst, not per line.
+    if (faz_pending_.size() == 1)
+      loop_.post([this, alive] {
+        if (*alive) appendPendingFaz();
+      });
   });
+}
+
+void FortiGateFabric::appendPendingFaz() {
+  if (config_.revision() != seen_revision_) refreshConfig();
+  std::vector<std::string> lines;
+  lines.swap(faz_pending_);
+  // Logging to the analyzer disabled: nothing is queued for it (FortiOS does not either).
+  if (faz_server_.empty() || lines.empty()) return;
+  auto r = faz_session_.enqueueLines(lines);
+  if (r.first_refusal) {
+    note("analyzer log buffer: " + r.error);
+    log_.write(analyzerBufferFull("FortiAnalyzer log buffer full, logs dropped until the analyzer catches up: " +
+                                  r.error));
+  }
+  flushFaz();
 }
 
 void FortiGateFabric::tick() {
   if (config_.revision() != seen_revision_) refreshConfig();
-  if (auto due = automation_.nextDue(); due && *due <= clock_.monotonic()) automation_.poll();
+  if (auto due = automation_.nextDue(); due && *due <= clock_.now()) automation_.poll();
   flushFaz();
 }
 
@@ -194,7 +215,8 @@ void FortiGateFabric::onTelemetryLink(std::shared_ptr<net::FramedLink> link) {
   const std::uint64_t id = next_link_id_++;
   telemetry_links_[id] = link;
   std::weak_ptr<net::FramedLink> weak = link;
-  const TelemetryPeer peer{link->peer().address, link->peer().serial_number};
+  // The link verified the agent certificate against the lab CA; its CN binds the uid (register).
+  const TelemetryPeer peer{link->peer().address, link->peer().serial_number, link->peer().common_name};
   link->onMessage([this, id, weak, peer, alive = alive_](const nlohmann::json& m) {
     if (!*alive) return;
     auto out = registry_.handleMessage(id, peer, m);

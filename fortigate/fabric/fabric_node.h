@@ -3,11 +3,13 @@
 // daemon creates after its config engine, event loop and event log, and destroys before them.
 //
 //   telemetry   LinkServer on <address>:8013 (TLS, agent certificates verified) → EndpointRegistry
-//   automation  AutomationEngine with the quarantine-forticlient action → QuarantineService
+//   automation  AutomationEngine (runs and pending delayed steps in DIR/automation.db) with the
+//               quarantine-forticlient action → QuarantineService
 //   EMS calls   EmsCallQueue (DIR/ems_calls.db) drained by EmsConnectorWorker on its own thread,
 //               HTTPS to each EMS (HttpsEmsSessionFactory)
 //   analyzer    LinkClient to `config log fortianalyzer setting` server (port 514, or host:port)
-//               while status is enable; FazLinkSession carries event logs up and IoCs down
+//               while status is enable; FazLinkSession carries event logs up (buffered on disk in
+//               DIR/faz-logbuf while the analyzer is unreachable) and IoCs down
 //   commands    registerFabricCommands on the config engine
 //
 // Configuration is re-read when the engine's revision changes (checked by a loop timer), so no
@@ -28,6 +30,7 @@
 #include "common/http/http.h"
 #include "common/net/link.h"
 #include "fortigate/fabric/automation.h"
+#include "fortigate/fabric/automation_store.h"
 #include "fortigate/fabric/ems_call_queue.h"
 #include "fortigate/fabric/ems_connector.h"
 #include "fortigate/fabric/ems_target.h"
@@ -51,6 +54,8 @@ struct FabricNodeOptions {
   std::uint16_t faz_default_port = 514;
   RetryPolicy retry;
   std::uint32_t seed = 1;
+  // The on-disk buffer towards the analyzer (DIR/faz-logbuf); beyond it new lines are refused.
+  std::uint64_t faz_buffer_bytes = 64ull << 20;
 };
 
 class FortiGateFabric {
@@ -84,6 +89,7 @@ class FortiGateFabric {
   void refreshEmsSnapshot();
   void applyFazSettings();
   void flushFaz();
+  void appendPendingFaz();
   void onTelemetryLink(std::shared_ptr<net::FramedLink> link);
   void onFazLink(std::shared_ptr<net::FramedLink> link);
   std::optional<EmsTarget> snapshotTarget(const std::string& name, std::string& reason);
@@ -97,11 +103,14 @@ class FortiGateFabric {
 
   EndpointRegistry registry_;
   EmsCallQueue queue_;
+  AutomationStore automation_store_;
   AutomationEngine automation_;
   std::unique_ptr<EmsConnectorWorker> worker_;
   QuarantineService quarantine_;
   QuarantineForticlientAction quarantine_action_;
+  logship::DiskLogBuffer faz_buffer_;
   FazLinkSession faz_session_;
+  std::vector<std::string> faz_pending_;  // lines posted in this loop turn, appended as one batch
   std::unique_ptr<EmsSessionFactory> ems_factory_;
 
   std::unique_ptr<net::LinkServer> telemetry_;

@@ -4,27 +4,28 @@
 
 namespace fabric::fortigate {
 
-FazLinkSession::FazLinkSession(DeviceInfo device, std::size_t max_buffered_lines, std::size_t batch_lines)
-    : device_(std::move(device)), max_lines_(max_buffered_lines), batch_lines_(batch_lines ? batch_lines : 1) {}
-
-std::size_t FazLinkSession::inflightLines() const {
-  std::size_t n = 0;
-  for (const auto& b : inflight_) n += b.lines.size();
-  return n;
+namespace {
+constexpr std::size_t kBatchBytes = 256 * 1024;
 }
 
-void FazLinkSession::enqueueLine(std::string line) {
-  unsent_.push_back(std::move(line));
-  while (unsent_.size() + inflightLines() > max_lines_ && !unsent_.empty()) {
-    unsent_.pop_front();
-    ++dropped_lines_;
+FazLinkSession::FazLinkSession(DeviceInfo device, logship::DiskLogBuffer& buffer, std::size_t batch_lines)
+    : device_(std::move(device)), buffer_(buffer), batch_lines_(batch_lines ? batch_lines : 1) {}
+
+FazLinkSession::Enqueued FazLinkSession::enqueueLines(const std::vector<std::string>& lines) {
+  Enqueued out;
+  out.error = buffer_.append(lines);
+  if (out.error.empty()) {
+    refusing_ = false;
+    return out;
   }
+  out.accepted = false;
+  out.first_refusal = !refusing_;
+  refusing_ = true;
+  return out;
 }
 
 nlohmann::json FazLinkSession::onConnected() {
-  for (auto it = inflight_.rbegin(); it != inflight_.rend(); ++it)
-    for (auto l = it->lines.rbegin(); l != it->lines.rend(); ++l) unsent_.push_front(std::move(*l));
-  inflight_.clear();
+  inflight_.reset();
   seq_ = 0;
   connected_ = true;
   registered_ = false;
@@ -38,15 +39,11 @@ void FazLinkSession::onDisconnected(const std::string& reason) {
 }
 
 std::optional<nlohmann::json> FazLinkSession::nextLogs() {
-  if (!connected_ || unsent_.empty()) return std::nullopt;
-  Batch b{++seq_, {}};
-  while (!unsent_.empty() && b.lines.size() < batch_lines_) {
-    b.lines.push_back(std::move(unsent_.front()));
-    unsent_.pop_front();
-  }
-  nlohmann::json m = {{"type", "logs"}, {"seq", b.seq}, {"lines", b.lines}};
-  inflight_.push_back(std::move(b));
-  return m;
+  if (!connected_ || inflight_ || buffer_.pendingLines() == 0) return std::nullopt;
+  auto batch = buffer_.peek(batch_lines_, kBatchBytes);
+  if (batch.lines.empty()) return std::nullopt;
+  inflight_ = Batch{++seq_, batch.end_offset, batch.lines.size()};
+  return nlohmann::json{{"type", "logs"}, {"seq", inflight_->seq}, {"lines", std::move(batch.lines)}};
 }
 
 FazInbound FazLinkSession::onMessage(const nlohmann::json& m) {
@@ -71,9 +68,15 @@ FazInbound FazLinkSession::onMessage(const nlohmann::json& m) {
       in.error = "logs-ack for seq " + std::to_string(seq) + " that was never sent (last " + std::to_string(seq_) + ")";
       return in;
     }
-    while (!inflight_.empty() && inflight_.front().seq <= seq) {
-      acked_lines_ += inflight_.front().lines.size();
-      inflight_.pop_front();
+    if (inflight_ && inflight_->seq <= seq) {
+      // Committed only now: a kill -9 before this point sends the batch again after the restart.
+      last_commit_error_ = buffer_.commit(inflight_->end_offset);
+      if (!last_commit_error_.empty()) {
+        in.error = "cannot commit the acknowledged logs in the buffer: " + last_commit_error_;
+        return in;
+      }
+      acked_lines_ += inflight_->lines;
+      inflight_.reset();
     }
     return in;
   }
@@ -98,8 +101,12 @@ std::string FazLinkSession::statusText() const {
   o << "FortiAnalyzer link: " << (connected_ ? "up" : "down");
   if (!faz_serial_.empty()) o << ", analyzer " << faz_serial_ << (registered_ ? " (registered)" : " (not registered)");
   if (!connected_ && !last_down_reason_.empty()) o << ", last failure: " << last_down_reason_;
-  o << "\nlogs: unsent " << unsent_.size() << ", in flight " << inflightLines() << ", acknowledged " << acked_lines_
-    << ", dropped " << dropped_lines_ << "\nioc notifications received: " << ioc_received_ << "\n";
+  o << "\nlogs: unsent " << unsentLines() << ", in flight " << inflightLines() << ", acknowledged " << acked_lines_
+    << ", dropped " << droppedLines() << " (buffer full)\n";
+  o << "disk buffer: " << buffer_.pendingBytes() << " bytes waiting";
+  if (refusing_) o << ", FULL: new lines are refused";
+  if (!last_commit_error_.empty()) o << ", last commit error: " << last_commit_error_;
+  o << "\nioc notifications received: " << ioc_received_ << "\n";
   return o.str();
 }
 

@@ -4,21 +4,24 @@
 // numbered per link (`seq`) and kept until the analyzer's `logs-ack` says they are stored, IoC
 // notifications coming down turned into automation events and answered with `ioc-ack`.
 //
-// Buffer: lines wait in memory in order; a batch is in flight until acked; when the link drops,
-// every unacknowledged line is sent again on the next link (the analyzer stores by content, a
-// resend after a lost ack is the price of never losing a line). Bounded by max_buffered_lines: past
-// it the oldest unsent lines are dropped and counted (shown in `diagnose log fortianalyzer`-style
-// status), never silently.
+// Buffer: lines wait on disk (common/logship DiskLogBuffer, DIR/faz-logbuf): enqueueLines()
+// returns only once they are fsync'ed, so an accepted line survives kill -9 and is sent after the
+// restart. One batch is in flight at a time and is committed in the buffer only when the analyzer's
+// `logs-ack` says it is stored; when the link drops, the uncommitted batch is sent again on the next
+// link (the analyzer stores by content; a resend after a lost ack is the price of never losing a
+// line). Bounded by the buffer's byte limit: when it is full, new lines are refused (the oldest
+// are kept — FortiOS overwrites the oldest instead), counted, and the first refusal of each
+// episode is reported to the caller so the node logs it (0100032010), never silently.
 // Threading: the node's event loop.
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "common/logship/disk_log_buffer.h"
 #include "fortigate/fabric/fabric_context.h"
 #include "fortigate/fabric/ioc_event.h"
 
@@ -32,11 +35,18 @@ struct FazInbound {
 
 class FazLinkSession {
  public:
-  explicit FazLinkSession(DeviceInfo device, std::size_t max_buffered_lines = 100000, std::size_t batch_lines = 200);
+  // `buffer` is not owned and outlives the session.
+  FazLinkSession(DeviceInfo device, logship::DiskLogBuffer& buffer, std::size_t batch_lines = 200);
 
-  void enqueueLine(std::string line);
+  struct Enqueued {
+    bool accepted = true;
+    std::string error;        // why the lines were refused
+    bool first_refusal = false;  // the buffer just started refusing: log it once
+  };
+  Enqueued enqueueLines(const std::vector<std::string>& lines);
+  Enqueued enqueueLine(const std::string& line) { return enqueueLines({line}); }
 
-  // The link is up: every unacknowledged line goes back to the front of the buffer, seq restarts.
+  // The link is up: the unacknowledged batch is forgotten (sent again from the buffer), seq restarts.
   // Returns the `hello` to send first.
   nlohmann::json onConnected();
   void onDisconnected(const std::string& reason);
@@ -47,10 +57,11 @@ class FazLinkSession {
   bool connected() const { return connected_; }
   bool registered() const { return registered_; }
   const std::string& analyzerSerial() const { return faz_serial_; }
-  std::size_t unsentLines() const { return unsent_.size(); }
-  std::size_t inflightLines() const;
+  std::size_t unsentLines() const { return buffer_.pendingLines() - inflightLines(); }
+  std::size_t inflightLines() const { return inflight_ ? inflight_->lines : 0; }
   std::uint64_t ackedLines() const { return acked_lines_; }
-  std::uint64_t droppedLines() const { return dropped_lines_; }
+  // Lines the full buffer refused (since the session was created).
+  std::uint64_t droppedLines() const { return buffer_.refusedLines(); }
   std::uint64_t iocReceived() const { return ioc_received_; }
   const std::string& lastDownReason() const { return last_down_reason_; }
   std::string statusText() const;
@@ -58,19 +69,21 @@ class FazLinkSession {
  private:
   struct Batch {
     std::uint64_t seq;
-    std::vector<std::string> lines;
+    std::uint64_t end_offset;
+    std::size_t lines;
   };
   DeviceInfo device_;
-  std::size_t max_lines_;
+  logship::DiskLogBuffer& buffer_;
   std::size_t batch_lines_;
-  std::deque<std::string> unsent_;
-  std::deque<Batch> inflight_;
+  std::optional<Batch> inflight_;
+  bool refusing_ = false;
+  std::string last_commit_error_;
   std::uint64_t seq_ = 0;
   bool connected_ = false;
   bool registered_ = false;
   std::string faz_serial_;
   std::string last_down_reason_;
-  std::uint64_t acked_lines_ = 0, dropped_lines_ = 0, ioc_received_ = 0;
+  std::uint64_t acked_lines_ = 0, ioc_received_ = 0;
 };
 
 }  // namespace fabric::fortigate

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   sa.sa_handler = onSignal;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGHUP, &sa, nullptr);  // the terminal went away: stop what was started, as for Ctrl-C
   signal(SIGPIPE, SIG_IGN);
 
   CLI::App app{"fabricctl: run a Fabric Lab (FortiGate, FortiAnalyzer, EMS, FortiClients) and tell it stories"};
@@ -47,8 +48,13 @@ int main(int argc, char** argv) {
   upCmd->add_option("--endpoints", up.endpoints, "number of FortiClient endpoints (pc1..pcN)")
       ->check(CLI::Range(1, 250))
       ->capture_default_str();
+  upCmd->add_option("--os", up.os,
+                    "endpoint systems: one for all (macos) or one per endpoint (windows,macos,linux); default windows")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"windows", "macos", "linux"}));
   upCmd->add_flag("--netns", up.netns, "one network namespace per node on a lab bridge (root)");
-  upCmd->add_option("--timeout", up.timeout_s, "seconds each program may take to become ready")
+  upCmd->add_option("--timeout", up.timeout_s,
+                    "seconds each program may take to become ready, and each endpoint to connect")
       ->check(CLI::Range(1, 600))
       ->capture_default_str();
   int octet = 0;
@@ -91,10 +97,12 @@ int main(int argc, char** argv) {
   endpointCmd->allow_extras(false);
 
   TraceOptions trace;
-  auto* traceCmd = app.add_subcommand("trace", "the step-by-step timeline of an endpoint's latest flow");
+  auto* traceCmd = app.add_subcommand("trace", "the step-by-step timeline of each of an endpoint's flows");
   dirOption(traceCmd, trace.common);
   traceCmd->add_option("endpoint", trace.endpoint, "endpoint name or address")->required();
   traceCmd->add_flag("--json", trace.json, "JSON output");
+  traceCmd->add_option("--flow", trace.flow, "all (default, oldest first) | latest | quarantine | release")
+      ->check(CLI::IsMember({"all", "latest", "quarantine", "release"}));
 
   RunOptions run;
   run.bin_dir = bin;

@@ -12,6 +12,7 @@
 #include <random>
 #include <sstream>
 #include <thread>
+#include <cstdlib>
 #include <cstring>
 #include <cerrno>
 
@@ -20,6 +21,7 @@
 #include "scenarios/lab/compose.h"
 #include "scenarios/lab/internet_host.h"
 #include "scenarios/lab/lab_controller.h"
+#include "scenarios/lab/lab_health.h"
 #include "scenarios/lab/lab_logs.h"
 #include "scenarios/lab/lab_writer.h"
 #include "scenarios/lab/netns.h"
@@ -44,9 +46,10 @@ bool privilegedPortsAllowed() {
   return start <= 443;
 }
 
-// True when nothing listens on the lab's first node address (another lab drawing the same octet).
+// True when no other lab on this machine uses the plan's octet.
 bool labAddressFree(const LabPlan& plan) {
-  if (plan.netns) return true;  // namespaces: a second lab with the same octet fails at `ip link add`
+  // Namespaces: another lab with the same octet owns the bridge fablabB.
+  if (plan.netns) return !fs::exists(fs::path("/sys/class/net") / plan.bridge);
   const NodePlan& fgt = *plan.node("fortigate");
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return true;
@@ -105,8 +108,12 @@ void stopInternetHost(const LabController& lab) {
 void startLab(LabController& lab, int timeout_s, const std::atomic<bool>& interrupted) {
   lab.setInterruptFlag(&interrupted);
   for (const auto& node : lab.plan().nodes) lab.start(node.name, std::chrono::seconds(timeout_s));
+  waitFortigateLinked(lab, std::chrono::seconds(timeout_s), interrupted, std::cout);
   for (const auto& e : lab.plan().endpoints) {
     if (!e.offline) lab.start(e.name, std::chrono::seconds(timeout_s));
+  }
+  for (const auto& e : lab.plan().endpoints) {
+    if (!e.offline) waitEndpointConnected(lab, e.name, std::chrono::seconds(timeout_s), interrupted, std::cout);
   }
 }
 
@@ -116,6 +123,17 @@ void downLab(LabController& lab) {
     stopInternetHost(lab);
     teardownNetwork(lab.plan());
   }
+}
+
+// "<190>date=…" as received over syslog -> "date=…", as the analyzer displays a log.
+std::string withoutSyslogPriority(const std::string& raw) {
+  if (raw.size() < 3 || raw[0] != '<') return raw;
+  std::size_t close = raw.find('>');
+  if (close == std::string::npos || close < 2 || close > 4) return raw;
+  for (std::size_t i = 1; i < close; ++i) {
+    if (raw[i] < '0' || raw[i] > '9') return raw;
+  }
+  return raw.substr(close + 1);
 }
 
 std::string healthOf(const LabController& lab, const std::string& name) {
@@ -131,6 +149,7 @@ int cmdUp(const UpOptions& o, const std::atomic<bool>& interrupted) {
   PlanOptions po;
   po.octet = o.octet;
   po.endpoint_count = o.endpoints;
+  po.endpoint_os = o.os;
   po.netns = o.netns;
   po.privileged_ports = o.netns || privilegedPortsAllowed();
   LabPlan plan;
@@ -143,6 +162,7 @@ int cmdUp(const UpOptions& o, const std::atomic<bool>& interrupted) {
   std::cout << "Lab " << plan.lab_id << " in " << fs::absolute(o.common.dir).string() << " ("
             << (plan.netns ? "network namespaces, 10." : "loopback, 127.") << plan.octet << ".0.0/16)\n";
   if (!o.start) return 0;
+  if (interrupted) return fail("interrupted: the lab directory is written, nothing was started");
   LabController lab(o.common.dir, plan, o.common.bin_dir, std::cout);
   try {
     if (plan.netns) {
@@ -153,6 +173,11 @@ int cmdUp(const UpOptions& o, const std::atomic<bool>& interrupted) {
   } catch (const std::exception& e) {
     std::cerr << "fabricctl: " << e.what() << "\n";
     std::cerr << "fabricctl: stopping what was started\n";
+    downLab(lab);
+    return 1;
+  }
+  if (interrupted) {  // a Ctrl-C after the last wait: the user asked to stop
+    std::cerr << "fabricctl: interrupted; stopping what was started\n";
     downLab(lab);
     return 1;
   }
@@ -187,13 +212,16 @@ int cmdStatus(const StatusOptions& o) {
     for (const auto& e : plan.endpoints) {
       nlohmann::json ep = {{"name", e.name}, {"address", e.address}, {"os", e.os}, {"health", healthOf(lab, e.name)},
                            {"ems", "unknown"}, {"fortigate", "unknown"}, {"quarantine", "unknown"}};
+      if (auto p = lab.pid(e.name)) ep["pid"] = *p;
       if (auto s = lab.endpointStatus(e.name)) {
+        const EndpointLinks links = endpointLinks(*s);
         ep["uid"] = s->value("uid", "");
+        ep["serial"] = s->value("serial", "");  // its FortiClient serial, the devid of its logs
         ep["hostname"] = s->value("hostname", e.hostname);
-        ep["ems"] = s->value("registered", false) ? "connected" : "disconnected";
-        auto fgts = s->value("fortigates_registered", nlohmann::json::object());
-        ep["fortigate"] = fgts.is_object() && !fgts.empty() ? "connected" : "disconnected";
-        ep["quarantine"] = s->value("/quarantine/state"_json_pointer, std::string("unknown"));
+        ep["os_version"] = s->value("os_version", "");
+        ep["ems"] = links.ems ? "connected" : "disconnected";
+        ep["fortigate"] = links.fortigate ? "connected" : "disconnected";
+        ep["quarantine"] = links.quarantine;
       } else if (!lab.running(e.name)) {
         ep["ems"] = ep["fortigate"] = "offline";
       }
@@ -227,7 +255,11 @@ int cmdCli(const CliOptions& o) {
   try {
     LabController lab(o.common.dir, readLab(o.common.dir), o.common.bin_dir, std::cerr);
     std::string node = o.node == "fgt" ? "fortigate" : o.node == "faz" ? "fortianalyzer" : o.node;
+    if (lab.isEndpoint(o.node))
+      return fail("'" + o.node + "' is an endpoint: FortiClient has no CLI console. Use `fabricctl endpoint " + o.node +
+                  " --dir DIR visit|resolve|connect|download …` to make it act and `fabricctl status` to see its state");
     if (!lab.isNode(node)) return fail("'" + o.node + "' is not a node (fortigate, fortianalyzer, ems)");
+    if (!lab.running(node)) return fail(node + " is not running (`fabricctl status --dir " + o.common.dir.string() + "`)");
     // Hand the terminal to the node's own console client: prompts, stdin scripts and exit status
     // are exactly the program's.
     std::vector<std::string> args = {(o.common.bin_dir / node).string(), "cli", "--home", lab.home(node).string()};
@@ -257,7 +289,7 @@ int cmdLogs(const LogsOptions& o) {
       return 0;
     }
     // Oldest first on screen, as `execute log display` reads.
-    for (auto it = r.rows.rbegin(); it != r.rows.rend(); ++it) std::cout << it->value("raw", "") << "\n";
+    for (auto it = r.rows.rbegin(); it != r.rows.rend(); ++it) std::cout << withoutSyslogPriority(it->value("raw", "")) << "\n";
   } catch (const std::exception& e) {
     return fail(e.what());
   }
@@ -265,16 +297,31 @@ int cmdLogs(const LogsOptions& o) {
 }
 
 int cmdEndpoint(const EndpointOptions& o) {
+  // Exit status: 0 done, 1 the endpoint could not (refused, e.g. quarantined), 2 it was not asked
+  // (bad words, unknown or stopped endpoint, agent unreachable).
+  if (auto usage = activityUsageError(o.words)) {
+    std::cerr << "fabricctl: " << *usage << "\n";
+    return 2;
+  }
   try {
     LabController lab(o.common.dir, readLab(o.common.dir), o.common.bin_dir, std::cerr);
     const EndpointPlan* e = lab.plan().endpoint(o.endpoint);
-    if (!e) return fail("no endpoint '" + o.endpoint + "' in this lab");
-    if (!lab.running(e->name)) return fail("endpoint " + e->name + " is not running");
+    if (!e) {
+      std::cerr << "fabricctl: no endpoint '" << o.endpoint << "' in this lab\n";
+      return 2;
+    }
+    if (!lab.running(e->name)) {
+      std::cerr << "fabricctl: endpoint " << e->name << " is not running\n";
+      return 2;
+    }
     auto r = lab.act(e->name, o.words);
     std::cout << r.output;
-    return r.exit_code;
+    if (r.exit_code == 0 || r.exit_code == 1) return r.exit_code;
+    std::cerr << "fabricctl: could not reach " << e->name << " (forticlient act exited " << r.exit_code << ")\n";
+    return 2;
   } catch (const std::exception& ex) {
-    return fail(ex.what());
+    std::cerr << "fabricctl: " << ex.what() << "\n";
+    return 2;
   }
 }
 
@@ -286,15 +333,30 @@ int cmdTrace(const TraceOptions& o) {
     std::string uid;
     if (auto s = lab.endpointStatus(e->name)) uid = s->value("uid", "");
     LabLogs logs(lab.home("fortianalyzer"));
-    auto t = logs.latestTimeline(e->address, uid);
-    if (!t) return fail("no flow of " + e->name + " in the FortiAnalyzer's logs");
+    // Every flow oldest first (a quarantine, then its release), or the one --flow names.
+    std::vector<Timeline> shown = logs.timelines(e->address, uid);
+    if (o.flow != "all") {
+      auto choice = parseFlowChoice(o.flow);
+      if (!choice) return fail("--flow must be all, latest, quarantine or release, not '" + o.flow + "'");
+      const Timeline* t = chooseFlow(shown, *choice);
+      if (!t) return fail("no " + (o.flow == "latest" ? std::string() : o.flow + " ") + "flow of " + e->name +
+                          " in the FortiAnalyzer's logs");
+      shown = {*t};
+    }
+    if (shown.empty()) return fail("no flow of " + e->name + " in the FortiAnalyzer's logs");
     if (o.json) {
-      auto j = timelineJson(*t);
+      // The newest flow shown at the top level (flow_id, kind, indicator, steps), and every flow
+      // shown, oldest first, under "flows".
+      nlohmann::json j = timelineJson(shown.back());
+      nlohmann::json flows = nlohmann::json::array();
+      for (const auto& t : shown) flows.push_back(timelineJson(t));
       j["endpoint"] = e->name;
       j["address"] = e->address;
+      j["flows"] = std::move(flows);
       std::cout << j.dump(2) << "\n";
     } else {
-      std::cout << formatTimeline(*t, e->name + " (" + e->address + ")");
+      for (std::size_t i = 0; i < shown.size(); ++i)
+        std::cout << (i ? "\n" : "") << formatTimeline(shown[i], e->name + " (" + e->address + ")");
     }
   } catch (const std::exception& ex) {
     return fail(ex.what());
@@ -319,7 +381,10 @@ int cmdRun(const RunOptions& o, const std::atomic<bool>& interrupted) {
   try {
     if (fresh) {
       if (o.netns && ::geteuid() != 0) return fail("--netns needs root");
-      dir = fs::temp_directory_path() / ("fabric-lab-" + std::to_string(::getpid()));
+      // A new directory every time (mkdtemp): a lab kept after a failure never blocks a later run.
+      std::string tmpl = (fs::temp_directory_path() / "fabric-lab-XXXXXX").string();
+      if (!::mkdtemp(tmpl.data())) return fail("cannot create a lab directory in " + fs::temp_directory_path().string());
+      dir = tmpl;
       PlanOptions po;
       for (const auto& e : scenario.endpoints) po.endpoints.push_back({e.name, e.os, e.offline});
       po.netns = o.netns;
@@ -330,10 +395,18 @@ int cmdRun(const RunOptions& o, const std::atomic<bool>& interrupted) {
       dir = *o.dir;
       plan = readLab(dir);
       for (const auto& e : scenario.endpoints) {
-        if (!plan.endpoint(e.name)) return fail("the lab in " + dir.string() + " has no endpoint " + e.name);
+        const EndpointPlan* have = plan.endpoint(e.name);
+        if (!have) return fail("the lab in " + dir.string() + " has no endpoint " + e.name);
+        if (have->os != e.os)
+          return fail("the scenario declares " + e.name + " as " + e.os + ", but in the lab in " + dir.string() + " " +
+                      e.name + " is a " + have->os + " endpoint");
       }
     }
   } catch (const std::exception& e) {
+    if (fresh && !dir.empty()) {
+      std::error_code ec;
+      fs::remove_all(dir, ec);  // nothing was started in it
+    }
     return fail(e.what());
   }
   LabController lab(dir, plan, o.bin_dir, std::cout);
@@ -381,12 +454,13 @@ int cmdEnroll(const EnrollOptions& o) {
     if (!cert || !key) return fail("cannot read ca.pem and ca.key in " + o.ca_dir.string());
     tls::KeyPair ca{*cert, *key};
     tls::CertificateSpec spec;
-    spec.common_name = o.hostname;
+    spec.common_name = newFortiClientUid();  // the agent adopts it as its uid
     spec.dns_names = {o.hostname};
     spec.ip_addresses = {o.ip};
     fs::create_directories(o.home);
     tls::installNodeCertificate(o.home, ca, tls::issueCertificate(ca, spec));
-    std::cout << "enrolled " << o.hostname << " (" << o.ip << ") in " << o.home.string() << "\n";
+    std::cout << "enrolled " << o.hostname << " (" << o.ip << ", FortiClient uid " << spec.common_name << ") in "
+              << o.home.string() << "\n";
   } catch (const std::exception& e) {
     return fail(e.what());
   }

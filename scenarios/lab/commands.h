@@ -18,8 +18,9 @@ struct CommonOptions {
 struct UpOptions {
   CommonOptions common;
   int endpoints = 1;
+  std::vector<std::string> os;  // one system for every endpoint, or one per endpoint (default windows)
   bool netns = false;
-  int timeout_s = 30;  // per program
+  int timeout_s = 30;  // per program, and for each endpoint to connect to its EMS and FortiGate
   bool start = true;   // false: write the lab directory only
   std::optional<int> octet;  // fixed B of 127.B / 10.B (the container lab uses 30)
 };
@@ -65,6 +66,7 @@ struct TraceOptions {
   CommonOptions common;
   std::string endpoint;
   bool json = false;
+  std::string flow = "all";  // all | latest | quarantine | release
 };
 
 struct RunOptions {

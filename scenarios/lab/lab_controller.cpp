@@ -271,4 +271,14 @@ std::optional<nlohmann::json> parseAgentStatus(const std::string& output) {
   return std::nullopt;
 }
 
+EndpointLinks endpointLinks(const nlohmann::json& status) {
+  EndpointLinks links;
+  if (!status.is_object()) return links;
+  links.ems = status.value("registered", false);
+  auto fgts = status.value("fortigates_registered", nlohmann::json::object());
+  links.fortigate = fgts.is_object() && !fgts.empty();
+  links.quarantine = status.value("/quarantine/state"_json_pointer, std::string("unknown"));
+  return links;
+}
+
 }  // namespace fabric::lab

@@ -84,4 +84,13 @@ class LabController {
 // Parses the output of `forticlient status --json` into one endpoint's status object.
 std::optional<nlohmann::json> parseAgentStatus(const std::string& output);
 
+// What one endpoint's status object says about its links and quarantine: the one reading shared by
+// `status`, `up` (an endpoint is healthy once both links are up) and scenario conditions.
+struct EndpointLinks {
+  bool ems = false;        // registered with its EMS
+  bool fortigate = false;  // registered with at least one FortiGate
+  std::string quarantine = "unknown";  // the agent's state: none | quarantined | …
+};
+EndpointLinks endpointLinks(const nlohmann::json& status);
+
 }  // namespace fabric::lab

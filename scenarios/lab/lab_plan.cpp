@@ -73,7 +73,15 @@ LabPlan makeLabPlan(const PlanOptions& options) {
   if (requests.empty()) {
     if (options.endpoint_count < 1 || options.endpoint_count > kMaxEndpoints)
       throw std::invalid_argument("--endpoints must be between 1 and " + std::to_string(kMaxEndpoints));
-    for (int i = 1; i <= options.endpoint_count; ++i) requests.push_back({"pc" + std::to_string(i), "windows", false});
+    const auto& os = options.endpoint_os;
+    if (os.size() > 1 && os.size() != static_cast<std::size_t>(options.endpoint_count))
+      throw std::invalid_argument("--os names " + std::to_string(os.size()) + " systems for " +
+                                  std::to_string(options.endpoint_count) +
+                                  " endpoints: give one for all of them or one per endpoint");
+    for (int i = 1; i <= options.endpoint_count; ++i) {
+      std::string system = os.empty() ? "windows" : os.size() == 1 ? os[0] : os[static_cast<std::size_t>(i - 1)];
+      requests.push_back({"pc" + std::to_string(i), system, false});
+    }
   }
   if (requests.size() > static_cast<std::size_t>(kMaxEndpoints))
     throw std::invalid_argument("at most " + std::to_string(kMaxEndpoints) + " endpoints");

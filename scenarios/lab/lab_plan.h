@@ -68,13 +68,17 @@ struct EndpointRequest {
 struct PlanOptions {
   std::vector<EndpointRequest> endpoints;  // empty: `endpoint_count` Windows endpoints pc1..pcN
   int endpoint_count = 1;
+  // With `endpoint_count`: the systems of pc1..pcN, one for all of them or one per endpoint
+  // (empty: Windows, the product's default).
+  std::vector<std::string> endpoint_os;
   bool netns = false;
   bool privileged_ports = true;  // false: the product ports + 10000 (10443, 10514, 16514, 18013)
   std::optional<int> octet;      // fixed B (tests); otherwise drawn from `seed`
   std::uint64_t seed = 0;        // serial digits and B
 };
 
-// Throws std::invalid_argument for impossible requests (0 or > 250 endpoints, bad names, bad os).
+// Throws std::invalid_argument for impossible requests (0 or > 250 endpoints, bad names, bad os, an
+// `endpoint_os` list that is neither one system nor one per endpoint).
 LabPlan makeLabPlan(const PlanOptions& options);
 
 // Default service ports of the product.

@@ -40,13 +40,23 @@ tls::CertificateSpec nodeSpec(const NodePlan& node) {
 
 tls::CertificateSpec endpointSpec(const EndpointPlan& endpoint) {
   tls::CertificateSpec spec;
-  spec.common_name = endpoint.hostname;
-  spec.dns_names = {endpoint.name};
+  spec.common_name = newFortiClientUid();
+  spec.dns_names = {endpoint.name, endpoint.hostname};
   spec.ip_addresses = {endpoint.address};
   return spec;
 }
 
 }  // namespace
+
+std::string newFortiClientUid() {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char b : randomBytes(20)) {
+    out += kHex[b >> 4];
+    out += kHex[b & 0xf];
+  }
+  return out;
+}
 
 std::string randomPassword(std::size_t length) {
   static const char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";

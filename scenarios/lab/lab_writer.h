@@ -30,6 +30,11 @@ void writeLab(const std::filesystem::path& dir, const LabPlan& plan, const LabSe
 LabPlan readLab(const std::filesystem::path& dir);
 LabSecrets readSecrets(const std::filesystem::path& dir);
 
+// A fresh FortiClient uid (40 upper-case hex digits) for an endpoint certificate's CN: the agent
+// adopts it on first start, and the EMS and FortiGate accept a `register` only for the uid of the
+// certificate on the link (one endpoint cannot speak for another).
+std::string newFortiClientUid();
+
 // A random password of `length` letters and digits.
 std::string randomPassword(std::size_t length = 20);
 

@@ -107,6 +107,12 @@ std::string emsConfig(const LabPlan& plan, const std::string& password_hash) {
     << "        set profile \"lab-profile\"\n"
     << "        set gateway-list \"lab-gateways\"\n"
     << "    next\n"
+    << "end\n"
+    // The EMS's own event log goes to the same analyzer (RFC 5425, TLS verified by the lab CA).
+    << "config log fortianalyzer setting\n"
+    << "    set status enable\n"
+    << "    set server " << faz.address << "\n"
+    << "    set port " << faz.port("syslog-tls") << "\n"
     << "end\n";
   return o.str();
 }
@@ -114,6 +120,7 @@ std::string emsConfig(const LabPlan& plan, const std::string& password_hash) {
 std::string fortianalyzerConfig(const LabPlan& plan) {
   const NodePlan& faz = *plan.node("fortianalyzer");
   const NodePlan& fgt = *plan.node("fortigate");
+  const NodePlan& ems = *plan.node("ems");
   std::ostringstream o;
   o << "config system global\n"
     << "    set hostname \"" << faz.hostname << "\"\n"
@@ -130,6 +137,10 @@ std::string fortianalyzerConfig(const LabPlan& plan) {
     << "    edit \"" << fgt.serial << "\"\n"
     << "        set devname \"" << fgt.hostname << "\"\n"
     << "        set ip \"" << fgt.address << "\"\n"
+    << "    next\n"
+    << "    edit \"" << ems.serial << "\"\n"
+    << "        set devname \"" << ems.hostname << "\"\n"
+    << "        set ip \"" << ems.address << "\"\n"
     << "    next\n"
     << "end\n"
     << "config system threat-feed\n"

@@ -6,8 +6,10 @@
 // FortiGate: the seed document's commands with its placeholders filled (<EMS_IP_address>,
 //   <EMS_SERIAL_NUMBER>, <EMS_ADMIN>, <PASSWORD>), plus the FortiAnalyzer it logs to.
 // EMS: its administrator, `system server` (remote HTTPS access enabled), the endpoint profile naming
-//   the FortiAnalyzer, the gateway list naming the FortiGate and the rule assigning both.
-// FortiAnalyzer: its receiver ports, the FortiGate registered as a log device, the demo threat feed.
+//   the FortiAnalyzer, the gateway list naming the FortiGate, the rule assigning both, and
+//   `log fortianalyzer setting` sending its own event log to the FortiAnalyzer.
+// FortiAnalyzer: its receiver ports, the FortiGate and the EMS registered as log devices, the demo
+//   threat feed.
 
 #include <string>
 

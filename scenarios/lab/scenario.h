@@ -42,8 +42,8 @@ enum class ConditionKind {
   kNoLogsMatching,       // no logs matching "<filter>" ["<filter>"...]
   kOutputContains,       // output contains "<text>"        (of the last cli / endpoint step)
   kOutputLacks,          // output lacks "<text>"
-  kTimelineSteps,        // timeline <endpoint> steps A..B [in order]
-  kTimelineWithout,      // timeline <endpoint> without step N
+  kTimelineSteps,        // timeline <endpoint> [flow latest|quarantine|release] steps A..B [in order]
+  kTimelineWithout,      // timeline <endpoint> [flow …] without step N
 };
 
 struct Condition {
@@ -54,6 +54,7 @@ struct Condition {
   int first_step = 0;   // timeline: A (or N for kTimelineWithout)
   int last_step = 0;    // timeline: B
   bool in_order = false;
+  std::string flow;     // timeline: which flow (latest | quarantine | release); "" = latest
   bool operator==(const Condition&) const = default;
 };
 
@@ -106,6 +107,11 @@ ParseOutcome parseScenario(std::string_view text);
 std::string formatScenario(const Scenario& scenario);
 // One step's canonical text (a cli block spans several lines).
 std::string formatStep(const Step& step);
+
+// An endpoint activity, `visit URL | resolve DOMAIN | connect IP:PORT | download SHA256 [URL]`, as
+// words (activity first): nullopt when well formed, else what is wrong. Shared by the scenario
+// parser and `fabricctl endpoint`.
+std::optional<std::string> activityUsageError(const std::vector<std::string>& words);
 
 // "10s", "500ms", "2m" -> milliseconds; returns false when malformed or outside 1 ms .. 1 h.
 bool parseDuration(std::string_view text, std::chrono::milliseconds& out);

@@ -211,7 +211,7 @@ class Parser {
         return std::nullopt;
       }
       bool declared = scenario_.endpoints.empty() ? name == "pc1" : scenario_.endpoint(name) != nullptr;
-      if (declared && (attr == "ip" || attr == "hostname" || attr == "uid")) return "";
+      if (declared && (attr == "ip" || attr == "hostname" || attr == "uid" || attr == "serial")) return "";
       return std::nullopt;
     };
     std::string error;
@@ -357,19 +357,7 @@ class Parser {
     }
     step.activity = w[2];
     step.arguments.assign(w.begin() + 3, w.end());
-    const auto& a = step.arguments;
-    if (step.activity == "visit") {
-      if (a.size() != 1 || !isHttpUrl(a[0])) fail("visit takes one http:// or https:// URL");
-    } else if (step.activity == "resolve") {
-      if (a.size() != 1 || a[0].find('/') != std::string::npos) fail("resolve takes one domain name");
-    } else if (step.activity == "connect") {
-      if (a.size() != 1 || !validHostPort(a[0])) fail("connect takes one IP:PORT (port 1..65535)");
-    } else if (step.activity == "download") {
-      if (a.empty() || a.size() > 2 || !isHex64(a[0]) || (a.size() == 2 && !isHttpUrl(a[1])))
-        fail("download takes a SHA-256 (64 hex digits) and optionally the URL it came from");
-    } else {
-      fail("unknown activity '" + step.activity + "' (expected visit, resolve, connect or download)");
-    }
+    if (auto error = activityUsageError(std::vector<std::string>(w.begin() + 2, w.end()))) fail(*error);
     push(std::move(step));
   }
 
@@ -419,6 +407,16 @@ class Parser {
     if (w[0] == "timeline") {
       if (w.size() < 2) fail("timeline needs an endpoint: timeline ENDPOINT steps A..B [in order]");
       c.subject = endpointRef(w[1]);
+      if (w.size() >= 3 && w[2] == "flow") {  // timeline ENDPOINT flow latest|quarantine|release …
+        if (w.size() < 4 || (w[3] != "latest" && w[3] != "quarantine" && w[3] != "release"))
+          fail("expected `flow latest`, `flow quarantine` or `flow release` after the endpoint, not '" +
+               (w.size() < 4 ? std::string() : w[3]) + "'");
+        std::vector<std::string> rest(w.begin(), w.begin() + 2);
+        rest.insert(rest.end(), w.begin() + 4, w.end());
+        Condition inner = condition(rest, for_wait);
+        inner.flow = w[3];
+        return inner;
+      }
       if (is({"timeline", "*", "without", "step", "*"})) {
         c.kind = ConditionKind::kTimelineWithout;
         if (!parseInt(w[4], 1, 5, c.first_step)) fail("step numbers go from 1 to 5, not '" + w[4] + "'");
@@ -472,8 +470,8 @@ class Parser {
   static std::string conditionHint() {
     return " (conditions: ENDPOINT quarantined | ENDPOINT not quarantined | ENDPOINT connected [to ems|fortigate] "
            "| ENDPOINT not connected to fortigate | NAME up | NAME down | logs matching \"FILTER\" | no logs "
-           "matching \"FILTER\" | output contains|lacks \"TEXT\" | timeline ENDPOINT steps A..B [in order] | "
-           "timeline ENDPOINT without step N)";
+           "matching \"FILTER\" | output contains|lacks \"TEXT\" | timeline ENDPOINT [flow latest|quarantine|release] "
+           "steps A..B [in order] | timeline ENDPOINT [flow …] without step N)";
   }
 
   std::vector<std::string> lines_;
@@ -529,6 +527,25 @@ std::string formatDuration(std::chrono::milliseconds duration) {
   if (ms % 60000 == 0) return std::to_string(ms / 60000) + "m";
   if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
   return std::to_string(ms) + "ms";
+}
+
+std::optional<std::string> activityUsageError(const std::vector<std::string>& words) {
+  if (words.empty()) return "an activity is needed: visit URL | resolve DOMAIN | connect IP:PORT | download SHA256 [URL]";
+  const std::string& activity = words[0];
+  const std::vector<std::string> a(words.begin() + 1, words.end());
+  if (activity == "visit") {
+    if (a.size() != 1 || !isHttpUrl(a[0])) return "visit takes one http:// or https:// URL";
+  } else if (activity == "resolve") {
+    if (a.size() != 1 || a[0].find('/') != std::string::npos) return "resolve takes one domain name";
+  } else if (activity == "connect") {
+    if (a.size() != 1 || !validHostPort(a[0])) return "connect takes one IP:PORT (port 1..65535)";
+  } else if (activity == "download") {
+    if (a.empty() || a.size() > 2 || !isHex64(a[0]) || (a.size() == 2 && !isHttpUrl(a[1])))
+      return "download takes a SHA-256 (64 hex digits) and optionally the URL it came from";
+  } else {
+    return "unknown activity '" + activity + "' (expected visit, resolve, connect or download)";
+  }
+  return std::nullopt;
 }
 
 }  // namespace fabric::lab

@@ -2,16 +2,26 @@
 //   registry   N telemetry registrations, then N lookups by ip, then `diagnose endpoint record list`
 //   automation M IoC events through stitch01 with a no-op action (match + run + history)
 //   queue      K EMS calls through the SQLite queue: enqueue, takeDue, complete (each write fsync'ed)
-// Usage: bench_fortigate_fabric [N=10000] [M=20000] [K=2000] [DIR=/tmp]
+//   store      min(M, 5000) IoC events with the automation store (the daemon's case: runs in SQLite)
+//   analyzer   L event lines into the analyzer's on-disk buffer, one append (fsync) per line, then
+//              in appends of 100 (what one loop turn of a burst does)
+// Usage: bench_fortigate_fabric [N=10000] [M=20000] [K=2000] [DIR=/tmp] [L=2000]
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "common/base/clock.h"
 #include "common/config/engine.h"
+#include "common/logship/disk_log_buffer.h"
 #include "fortigate/fabric/automation.h"
+#include "fortigate/fabric/automation_store.h"
+#include "fortigate/fabric/faz_link_session.h"
 #include "fortigate/fabric/ems_call_queue.h"
 #include "fortigate/fabric/endpoint_registry.h"
 #include "fortigate/fabric/event_lines.h"
@@ -38,6 +48,7 @@ int main(int argc, char** argv) {
   const int m = argc > 2 ? std::atoi(argv[2]) : 20000;
   const int k = argc > 3 ? std::atoi(argv[3]) : 2000;
   const std::filesystem::path dir = argc > 4 ? argv[4] : "/tmp";
+  const int l = argc > 5 ? std::atoi(argv[5]) : 2000;
   ManualClock clock;
   DeviceInfo device{"FGVM01TM26000001", "FGT", "v6.0.4", 0};
 
@@ -103,5 +114,42 @@ int main(int argc, char** argv) {
                 drain_s, done / drain_s);
   }
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
+
+  const auto adb = dir / ("bench_automation_" + std::to_string(::getpid()) + ".db");
+  {
+    AutomationStore store(adb);
+    NullSink stored_sink;
+    AutomationEngine stored(device, cfg, clock, stored_sink, &store);
+    stored.setRunner("quarantine-forticlient", &runner);
+    const int events = std::min(m, 5000);
+    t = Clock_::now();
+    for (int i = 0; i < events; ++i) {
+      e.endpoint_ip = ipOf(i);
+      stored.onIocEvent(e);
+    }
+    const double store_s = secondsSince(t);
+    std::printf("automation with store: %d IoC events %.3f s (%.0f/s)\n", events, store_s, events / store_s);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(adb.string() + suffix);
+
+  const auto buf_dir = dir / ("bench_faz_logbuf_" + std::to_string(::getpid()));
+  {
+    logship::DiskLogBuffer buffer(buf_dir);
+    FazLinkSession session(device, buffer);
+    const std::string line = stitchTriggered({"stitch01", "trigger01", "log", {"action01"}, "10.0.0.5",
+                                              "F-20261129-000001-abcd"})
+                                 .render(device, clock.now());
+    t = Clock_::now();
+    for (int i = 0; i < l; ++i) session.enqueueLine(line);
+    const double one_s = secondsSince(t);
+    const std::vector<std::string> hundred(100, line);
+    t = Clock_::now();
+    for (int i = 0; i < l / 100; ++i) session.enqueueLines(hundred);
+    const double batch_s = secondsSince(t);
+    std::printf("analyzer buffer: %d lines of %zu bytes one per append %.3f s (%.0f/s); in appends of 100 %.3f s "
+                "(%.0f lines/s)\n",
+                l, line.size(), one_s, l / one_s, batch_s, (l / 100 * 100) / batch_s);
+  }
+  std::filesystem::remove_all(buf_dir);
   return 0;
 }

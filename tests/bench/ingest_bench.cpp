@@ -5,20 +5,13 @@
 //   bench_ingest direct LOGFILE [DB] [INDICATORS=1000000] [BATCH=256] [CLEAN_CACHE=65536]
 //       Lines of LOGFILE (gen-fgt-logs.py output) are copied into MessageBatches of BATCH lines by
 //       this thread (what a receiver does after framing) and submitted; no network.
-//   bench_ingest tls LOGFILE-IGNORED DB INDICATORS PORT CERT KEY [READY_FILE]
-//       Listens on 127.0.0.1:PORT with TLS (OpenSSL, blocking, one connection), decodes RFC 5425
-//       octet-counted frames with the product's SyslogFrameDecoder, submits each read's messages
-//       and, at end of stream, flushes and prints the same figures (clock starts at the first
-//       byte). Writes READY_FILE once listening. A benchmark driver, not the daemon's receiver.
+//   bench_ingest feed OUT INDICATORS
+//       Writes the mixed CSV feed used here to OUT (the daemon benchmark loads it into the real
+//       fortianalyzer: tests/bench/faz_vs_syslog_ng.sh).
 //
 // Output: wall logs/s; process CPU-seconds (all threads) per log; the parse+match thread's and the
 // store writer thread's CPU per log; the feed load time and RSS per indicator.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,7 +25,6 @@
 #include <vector>
 
 #include "common/base/clock.h"
-#include "common/logfmt/syslog_frame_decoder.h"
 #include "fortianalyzer/ingest/ingest_pipeline.h"
 
 using namespace fabric::faz;
@@ -204,86 +196,21 @@ int direct(int argc, char** argv) {
   return 0;
 }
 
-int tls(int argc, char** argv) {
-  if (argc < 8) {
-    std::fprintf(stderr, "usage: bench_ingest tls - DB INDICATORS PORT CERT KEY [READY_FILE]\n");
+// Writes the benchmark's mixed CSV feed to a file, for the daemon benchmark
+// (tests/bench/faz_vs_syslog_ng.sh configures it as a `system threat-feed`).
+int feed(int argc, char** argv) {
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: bench_ingest feed OUT INDICATORS\n");
     return 2;
   }
-  std::string db = argv[3];
-  size_t indicators = std::stoull(argv[4]);
-  int port = std::stoi(argv[5]);
-  fabric::RealClock clock;
-  IngestPipeline p(makeOptions(db), clock);
-  loadFeed(p, indicators);
-
-  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
-  SSL_CTX_set_num_tickets(ctx, 0);  // nothing unread at the sender when it closes
-  if (SSL_CTX_use_certificate_chain_file(ctx, argv[6]) != 1 ||
-      SSL_CTX_use_PrivateKey_file(ctx, argv[7], SSL_FILETYPE_PEM) != 1) {
-    ERR_print_errors_fp(stderr);
+  std::string text = mixedFeed(std::stoull(argv[3]));
+  std::ofstream out(argv[2], std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) {
+    std::fprintf(stderr, "cannot write %s\n", argv[2]);
     return 1;
   }
-  int ls = socket(AF_INET, SOCK_STREAM, 0);
-  int one = 1;
-  setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(ls, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(ls, 4) != 0) {
-    std::perror("bind/listen");
-    return 1;
-  }
-  if (argc > 8) std::ofstream(argv[8]) << port << "\n";
-  std::printf("listening on 127.0.0.1:%d (TLS)\n", port);
-  std::fflush(stdout);
-  int fd = accept(ls, nullptr, nullptr);
-  SSL* ssl = SSL_new(ctx);
-  SSL_set_fd(ssl, fd);
-  if (SSL_accept(ssl) != 1) {
-    ERR_print_errors_fp(stderr);
-    return 1;
-  }
-  LinkId link = p.openLink({.address = "127.0.0.1", .transport = Transport::kTls});
-  fabric::logfmt::SyslogFrameDecoder decoder;
-  MessageBatch batch;
-  std::vector<char> buf(256 * 1024);
-  Run run{};
-  double f0 = 0;
-  uint64_t seq = 0;
-  auto onMsg = [&](std::string_view m) { batch.add(m); };
-  auto onErr = [&](const fabric::logfmt::FrameError& e) {
-    if (e.reason.find("exceeds limit") != std::string::npos) {
-      p.noteOversized(link);
-    } else {
-      p.noteFramingError(link, e.reason);
-    }
-  };
-  auto submit = [&] {
-    if (batch.empty()) return true;
-    return p.submit(link, batch, ++seq, std::chrono::minutes(5)) == SubmitResult::kAccepted;
-  };
-  for (;;) {
-    int n = SSL_read(ssl, buf.data(), static_cast<int>(buf.size()));
-    if (n <= 0) break;
-    if (run.t0 == 0) {
-      run.t0 = now();
-      run.c0 = processCpu();
-      f0 = threadCpu();
-    }
-    if (!decoder.feed(std::string_view(buf.data(), static_cast<size_t>(n)), onMsg, onErr)) break;
-    if (!submit()) return 1;
-  }
-  SSL_shutdown(ssl);  // answer the sender's close_notify
-  decoder.finish(onMsg, onErr);
-  submit();
-  double feederCpu = threadCpu() - f0;
-  if (!p.flush(std::chrono::minutes(10))) return 1;
-  report(p, run, feederCpu, "TLS receive");
-  SSL_free(ssl);
-  close(fd);
-  close(ls);
-  SSL_CTX_free(ctx);
   return 0;
 }
 
@@ -293,12 +220,12 @@ int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr,
                  "usage: bench_ingest direct LOGFILE [DB] [INDICATORS=1000000] [BATCH=256] [CLEAN_CACHE=65536]\n"
-                 "       bench_ingest tls - DB INDICATORS PORT CERT KEY [READY_FILE]\n");
+                 "       bench_ingest feed OUT INDICATORS\n");
     return 2;
   }
   std::string mode = argv[1];
   if (mode == "direct") return direct(argc, argv);
-  if (mode == "tls") return tls(argc, argv);
+  if (mode == "feed") return feed(argc, argv);
   std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
   return 2;
 }

@@ -18,7 +18,7 @@ using namespace fabric::forticlient;
 
 namespace {
 
-struct CountingSink final : LogSink {
+struct CountingSink final : fabric::logship::LogSink {
   std::size_t lines = 0;
   std::string append(const std::vector<std::string>& batch) override {
     lines += batch.size();

@@ -4,6 +4,8 @@
 // message must leave the registry unchanged.
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
+#include <unistd.h>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -28,8 +30,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     registry.handleMessage(1, {"127.0.0.1", ""}, json);
     registry.linkClosed(1, "fuzz");
   } else {
-    fabric::fortigate::FazLinkSession session(device, 16, 4);
-    session.enqueueLine("a");
+    // One buffer for the whole run: files per input would make the fuzzer crawl.
+    static fabric::logship::DiskLogBuffer buffer(std::filesystem::temp_directory_path() /
+                                                ("fuzz-faz-logbuf-" + std::to_string(::getpid())), 1 << 20);
+    fabric::fortigate::FazLinkSession session(device, buffer, 4);
+    if (buffer.pendingLines() == 0) session.enqueueLine("a");  // only after an ack committed it
     session.onConnected();
     session.nextLogs();
     session.onMessage(json);

@@ -1,4 +1,4 @@
-// Fuzz target for the FortiOS-style log filter parser and its SQL translation (both pure), and for
+// Fuzz target for the FortiOS-style log filter parser and its plan / candidate-block SQL (both pure), and for
 // the two decoders that search runs on stored data inside SQL functions: the raw key=value scanner
 // and the fields blob decoder (the same bytes are fed to all of them).
 #include <cstdint>
@@ -26,8 +26,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   fabric::faz::LogQuery q;
   q.filters.emplace_back(text);
-  auto sql = fabric::faz::buildSql(q);
-  if (sql.error.empty() == !result.clause.has_value()) std::abort();
+  auto plan = fabric::faz::buildPlan(q);
+  if (plan.error.empty() == !result.clause.has_value()) std::abort();
+  if (plan.error.empty()) (void)fabric::faz::candidateBlocksSql(plan);
 
   // Raw scanner: what it yields, it must recognise again.
   std::vector<std::pair<std::string, std::string>> pairs;

@@ -302,3 +302,57 @@ TEST_CASE("kill -9 with pending commands, restart: nothing is lost", "[ems][inte
   CHECK(endpointOf(again, kUid2)["quarantine"]["pending"].empty());
   CHECK(endpointOf(again, kUid1)["quarantine"]["pending"].size() == 2);
 }
+
+TEST_CASE("an agent may register only as the endpoint its certificate names", "[ems][integration]") {
+  Lab lab;
+  const std::string ip = lab.base + "56";
+  // A certificate issued for endpoint 1, used to register as endpoint 2.
+  TestAgent impostor(lab.loop, lab.agentTls(kUid1, ip), lab.ems_ip, lab.ems->linkPort(), ip,
+                     lab.registerMessage(kUid2, ip));
+  impostor.start();
+  auto error = impostor.waitFor("error");
+  REQUIRE_FALSE(error.is_null());
+  CHECK(error["message"] == "register: uid " + kUid2 + " does not match the agent certificate (CN \"" + kUid1 +
+                                "\"): an agent may register only as the endpoint its certificate names");
+  CHECK(impostor.count("registered") == 0);
+  impostor.stop();
+  auto fgt = lab.rest(lab.fgt_ip);
+  CHECK(fgt.call("GET", "/api/v1/endpoints/" + kUid2).status == 404);
+  REQUIRE(waitUntil([&] {
+    return readFile(lab.home / "event.log").value_or("").find("does not match the agent certificate") !=
+           std::string::npos;
+  }));
+  // Its own uid registers.
+  auto agent = lab.agent(kUid1, ip);
+  REQUIRE_FALSE(agent->waitFor("registered").is_null());
+}
+
+TEST_CASE("a command the agent never answers times out, visible over REST, in the console and the event log",
+          "[ems][integration]") {
+  Lab lab;
+  REQUIRE(lab.ems->cli({"config system server", "set command-timeout 2", "end"}).first == 0);
+  const std::string ip = lab.base + "57";
+  auto agent = lab.agent(kUid1, ip);  // a TestAgent never answers commands
+  REQUIRE_FALSE(agent->waitFor("registered").is_null());
+  auto fgt = lab.rest(lab.fgt_ip);
+  auto r = fgt.call("POST", "/api/v1/endpoints/quarantine", {{"uid", kUid1}, {"flow_id", "F-20261129-000057-beef"}});
+  REQUIRE(r.status == 200);
+  const auto id = json(r)["data"]["command_id"].get<std::int64_t>();
+  REQUIRE_FALSE(agent->waitFor("command").is_null());
+  nlohmann::json cmd;
+  const bool timed_out = waitUntil([&] {
+    const auto endpoint = endpointOf(fgt, kUid1);  // kept: a range over a temporary's member dangles
+    for (const auto& c : endpoint["commands"])
+      if (c["id"] == id) cmd = c;
+    return cmd.is_object() && cmd.value("status", "") == "timeout";
+  });
+  INFO("ems stderr:\n" << readFile(lab.home / "ems.stderr").value_or("") << "\nevent.log:\n"
+                        << readFile(lab.home / "event.log").value_or("") << "\ncommand: " << cmd.dump());
+  REQUIRE(timed_out);
+  CHECK(cmd["result"]["message"] == "no answer from FortiClient within 2 s (command-timeout) after it was sent 1 time");
+  auto console = lab.ems->cli({"diagnose endpoint commands " + kUid1});
+  CHECK(console.second.find("status=timeout") != std::string::npos);
+  const auto log = readFile(lab.home / "event.log").value_or("");
+  CHECK(log.find("logid=\"0109045015\"") != std::string::npos);
+  CHECK(log.find("flowid=\"F-20261129-000057-beef\"") != std::string::npos);
+}

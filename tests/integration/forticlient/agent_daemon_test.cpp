@@ -372,3 +372,23 @@ TEST_CASE("act and status say clearly when no agent runs in the home") {
   CHECK(bad.exit_code == 1);
   fs::remove_all(dir);
 }
+
+TEST_CASE("a new endpoint takes the uid its certificate names, and shows why the EMS refused it") {
+  Lab lab;
+  lab.ems->setRegisterReply({{"type", "error"}, {"message", "register: uid rejected for the test"}});
+  const std::string agent_ip = lab.ip(30);
+  const std::string uid = "00112233445566778899AABBCCDDEEFF00112233";
+  const fs::path home = lab.dir / "bound";
+  fabric::tls::installNodeCertificate(
+      home, lab.ca, fabric::tls::issueCertificate(lab.ca, {.common_name = uid, .serial_number = "", .dns_names = {}, .ip_addresses = {agent_ip}}));
+  Daemon agent(agentArgs(lab, home, agent_ip, "windows"), lab.dir / "bound");
+  REQUIRE(waitUntil([&] { return ready(home, agent); }));
+  int reg = lab.ems->waitFor(isType("register"));
+  REQUIRE(reg >= 0);
+  CHECK(lab.ems->messages()[reg]["uid"] == uid);
+  CHECK(json::parse(*fabric::readFile(home / "agent.json"))["uid"] == uid);
+  REQUIRE(waitUntil([&] {
+    return agent.stderrText().find("EMS refused this endpoint: register: uid rejected for the test") !=
+           std::string::npos;
+  }));
+}

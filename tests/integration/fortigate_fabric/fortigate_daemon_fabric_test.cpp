@@ -7,6 +7,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "../ems/ems_process.h"
 #include "../fortigate/daemon_harness.h"
 #include "common/net/link.h"
 #include "common/tls/pki.h"
@@ -82,11 +83,11 @@ struct Agent {
 };
 
 std::string fabricConfig(const std::string& ems_ip, std::uint16_t ems_port, const std::string& faz_ip,
-                         std::uint16_t faz_port) {
+                         std::uint16_t faz_port, int delay = 0) {
   return "config system automation-trigger\n edit \"trigger01\"\n set trigger-type event-based\n set event-type ioc\n"
          " set ioc-level high\n next\nend\n"
          "config system automation-action\n edit \"action01\"\n set action-type quarantine-forticlient\n"
-         " set minimum-interval 0\n next\nend\n"
+         " set minimum-interval 0\n set delay " + std::to_string(delay) + "\n next\nend\n"
          "config system automation-stitch\n edit \"stitch01\"\n set status enable\n set trigger \"trigger01\"\n"
          " set action \"action01\"\n next\nend\n"
          "config firewall address\n edit \"EMS01\"\n set type ipmask\n set subnet " + ems_ip + " 255.255.255.255\n"
@@ -98,6 +99,75 @@ std::string fabricConfig(const std::string& ems_ip, std::uint16_t ems_port, cons
          "config log fortianalyzer setting\n set status enable\n set server \"" + faz_ip + ":" +
          std::to_string(faz_port) + "\"\nend\n";
 }
+
+tls::CertificateSpec ca_spec(const std::string& ems_ip) { return {kEmsSerial, kEmsSerial, {"ems"}, {ems_ip}}; }
+
+// A FortiGate daemon with its peers: lab CA, test EMS, fake analyzer, one agent address.
+struct FabricLab {
+  explicit FabricLab(int delay = 0) {
+    const std::string base = fgt_ip.substr(0, fgt_ip.rfind('.') + 1);
+    const int last = std::stoi(fgt_ip.substr(fgt_ip.rfind('.') + 1));
+    auto other = [&](int d) { return base + std::to_string((last + d) % 250 + 2); };
+    ems_ip = other(1), faz_ip = other(2), agent_ip = other(3);
+    home = scratch.path / "fgt";
+    tls::installNodeCertificate(home, ca, tls::issueCertificate(ca, {"fgt", "", {"fgt"}, {fgt_ip}}));
+    ems_tls = tls::installNodeCertificate(scratch.path / "ems", ca,
+                                          tls::issueCertificate(ca, {"ems", kEmsSerial, {"ems"}, {ems_ip}}));
+    faz_tls = tls::installNodeCertificate(
+        scratch.path / "faz", ca, tls::issueCertificate(ca, {"FAZ-VM0000000001", "FAZ-VM0000000001", {}, {faz_ip}}));
+    agent_tls = tls::installNodeCertificate(scratch.path / "agent", ca,
+                                            tls::issueCertificate(ca, {kUid, kUid, {}, {agent_ip}}));
+    ems = std::make_unique<fortigate::test::TestEms>(http::ServerTls{ems_tls.cert, ems_tls.key, ems_tls.ca, false},
+                                                     kEmsSerial, "admin", "S3cret!");
+    loop.start();
+    faz_port = fgt_it::freePort(faz_ip);
+    writeFileAtomically(home / "fortigate.conf", fgt_it::initialConfig(fgt_it::freePort(fgt_ip)) +
+                                                    fabricConfig(ems_ip, 0, faz_ip, faz_port, delay));
+  }
+  ~FabricLab() {
+    agent.reset();
+    faz.reset();
+    loop.stop();
+  }
+  std::string listenEms() {
+    auto e = ems->listen(ems_ip);
+    if (!e.empty()) return e;
+    auto text = readFile(home / "fortigate.conf").value_or("");
+    const std::string from = "set https-port 0\n";
+    text.replace(text.find(from), from.size(), "set https-port " + std::to_string(ems->port()) + "\n");
+    return writeFileAtomically(home / "fortigate.conf", text);
+  }
+  std::string startFaz() {
+    faz = std::make_unique<FakeFaz>(loop, faz_tls);
+    return faz->server.listen(faz_ip, faz_port);
+  }
+  void startAgent() {
+    agent = std::make_unique<Agent>(loop, agent_tls, fgt_ip, agent_ip);
+    agent->client.start();
+  }
+  fgt_it::CommandResult cli(std::vector<std::string> lines) { return fgt->cli(scratch.path, std::move(lines)); }
+  void sendIoc(const std::string& flow) {
+    loop.call([&] {
+      std::lock_guard g(faz->mu);
+      faz->link->send({{"type", "ioc"}, {"id", 9}, {"endpoint_ip", agent_ip}, {"uid", kUid},
+                       {"indicator", "evil.example.com"}, {"indicator_type", "domain"}, {"threat", "Botnet C&C"},
+                       {"level", "high"}, {"log_ids", {"11"}}, {"feed", "lab"}, {"flow_id", flow}, {"rescan", false}});
+    });
+  }
+
+  fgt_it::TempDir scratch;
+  const std::string fgt_ip = fgt_it::randomLoopback();
+  std::string ems_ip, faz_ip, agent_ip;
+  fs::path home;
+  tls::KeyPair ca = tls::makeCertificateAuthority("Fabric Lab CA");
+  tls::NodeTlsFiles ems_tls, faz_tls, agent_tls;
+  std::unique_ptr<fortigate::test::TestEms> ems;
+  net::EventLoop loop;
+  std::uint16_t faz_port = 0;
+  std::unique_ptr<FakeFaz> faz;
+  std::unique_ptr<Agent> agent;
+  std::unique_ptr<fgt_it::Daemon> fgt;
+};
 
 }  // namespace
 
@@ -166,7 +236,9 @@ TEST_CASE("fortigate daemon: IoC → Q- at the EMS, U- by diagnose, failure reas
   CHECK(ems.calls()[0].remote_address == fgt_ip);
   REQUIRE(fgt_it::waitFor([&] { return lastCall().find("state=done") != std::string::npos; }));
   const auto event_log = readFile(home / "event.log").value_or("");
-  for (const char* id : {"0107045057", "0100022953", "0100046600", "0107045128"}) {
+  // A first call that succeeds logs no 0107045128 ("recovered from an error": nothing failed).
+  CHECK(readFile(home / "event.log").value_or("").find("logid=\"0107045128\"") == std::string::npos);
+  for (const char* id : {"0107045057", "0100022953", "0100046600"}) {
     INFO(id);
     CHECK(event_log.find(std::string("logid=\"") + id + "\"") != std::string::npos);
     CHECK(fgt_it::waitFor([&] { return faz.hasLine(std::string("logid=\"") + id + "\""); }));
@@ -179,6 +251,9 @@ TEST_CASE("fortigate daemon: IoC → Q- at the EMS, U- by diagnose, failure reas
   CHECK(u.out.rfind("queued: U-" + agent_ip, 0) == 0);
   REQUIRE(fgt_it::waitFor([&] { return ems.calls().size() == 2; }));
   CHECK(ems.calls()[1].path == "/api/v1/endpoints/unquarantine");
+  // The manual call was logged when it was queued (0100044548), with its flow id, at the analyzer too.
+  CHECK(readFile(home / "event.log").value_or("").find("logid=\"0100044548\"") != std::string::npos);
+  CHECK(fgt_it::waitFor([&] { return faz.hasLine("logid=\"0100044548\"", "flowid=\"F-"); }));
 
   // Failure reasons, each in queue-list.
   ems.setCallAnswer(409, "Quarantine is not supported on FortiClient (Linux)");
@@ -252,4 +327,133 @@ TEST_CASE("fortigate daemon: IoC → Q- at the EMS, U- by diagnose, failure reas
   agent.client.stop();
   CHECK(fgt.kill(SIGTERM) == 0);
   loop.stop();
+}
+
+TEST_CASE("fortigate daemon: a stitch step waiting for its delay survives kill -9 and runs after the restart",
+          "[fortigate_fabric][daemon]") {
+  // delay 10 s: long enough for the kill, the restart and the agent's reconnection (the action
+  // checks the endpoint is connected when it runs); the test asserts the call had not happened
+  // before the kill, so a slow kill cannot make it pass for the wrong reason.
+  FabricLab lab(10);
+  REQUIRE(lab.listenEms() == "");
+  REQUIRE(lab.startFaz() == "");
+  lab.fgt = std::make_unique<fgt_it::Daemon>(lab.home, lab.fgt_ip);
+  std::string error;
+  REQUIRE(lab.fgt->start(error));
+  lab.startAgent();
+  REQUIRE(fgt_it::waitFor([&] { return lab.agent->registrations >= 1 && lab.faz->connected(); }));
+
+  lab.sendIoc("F-20261129-000009-d1a7");
+  auto history = [&] { return lab.cli({"diagnose test application autod 3"}).out; };
+  REQUIRE(fgt_it::waitFor([&] { return history().find("status=pending") != std::string::npos; }));
+  CHECK(lab.fgt->kill(SIGKILL) == 128 + SIGKILL);
+  REQUIRE(lab.ems->calls().empty());  // killed while the step was still waiting
+
+  REQUIRE(lab.fgt->start(error));
+  INFO(error);
+  REQUIRE(fgt_it::waitFor([&] { return lab.ems->calls().size() == 1; }));
+  CHECK(lab.ems->calls()[0].path == "/api/v1/endpoints/quarantine");
+  CHECK(lab.ems->calls()[0].body["flow_id"] == "F-20261129-000009-d1a7");
+  REQUIRE(fgt_it::waitFor([&] { return history().find("status=done") != std::string::npos; }));
+  const auto h = history();
+  CHECK(h.find("autod log history: 1 runs") != std::string::npos);
+  CHECK(h.find("flow=F-20261129-000009-d1a7") != std::string::npos);
+  CHECK(lab.cli({"diagnose test application autod 2"}).out.find("triggered: 1,") != std::string::npos);
+  CHECK(lab.fgt->kill(SIGTERM) == 0);
+}
+
+TEST_CASE("fortigate daemon: event lines buffered for a down analyzer survive kill -9 and reach it after the restart",
+          "[fortigate_fabric][daemon]") {
+  FabricLab lab;
+  REQUIRE(lab.listenEms() == "");
+  // The analyzer's port is reserved but nothing listens yet: the FortiGate buffers its lines.
+  lab.fgt = std::make_unique<fgt_it::Daemon>(lab.home, lab.fgt_ip);
+  std::string error;
+  REQUIRE(lab.fgt->start(error));
+  INFO(error);
+  lab.startAgent();
+  REQUIRE(fgt_it::waitFor([&] { return lab.agent->registrations >= 1; }));
+  lab.agent.reset();  // 0107045058: the last lines written before the kill
+  auto status = [&] { return lab.cli({"execute log fortianalyzer test-connectivity"}).out; };
+  REQUIRE(fgt_it::waitFor([&] {
+    const auto log = readFile(lab.home / "event.log").value_or("");
+    return log.find("logid=\"0107045058\"") != std::string::npos && status().find("logs: unsent 0,") == std::string::npos;
+  }));
+  CHECK(status().find("FortiAnalyzer link: down") != std::string::npos);
+  CHECK(fs::exists(lab.home / "faz-logbuf"));
+  CHECK(lab.fgt->kill(SIGKILL) == 128 + SIGKILL);
+
+  REQUIRE(lab.startFaz() == "");
+  REQUIRE(lab.fgt->start(error));
+  // No agent connects after the restart: these lines can only come from the on-disk buffer.
+  REQUIRE(fgt_it::waitFor([&] { return lab.faz->hasLine("logid=\"0107045057\"", kUid); }));
+  REQUIRE(fgt_it::waitFor([&] { return lab.faz->hasLine("logid=\"0107045058\"", kUid); }));
+  REQUIRE(fgt_it::waitFor([&] { return status().find("logs: unsent 0, in flight 0") != std::string::npos; }));
+  CHECK(lab.fgt->kill(SIGTERM) == 0);
+}
+
+TEST_CASE("fortigate and ems daemons: a quarantine the endpoint never answers fails the FortiGate's call with the "
+          "EMS's reason",
+          "[fortigate_fabric][daemon][ems]") {
+  FabricLab lab;
+  // The real EMS daemon, with a 2 s command timeout and the FortiGate in the endpoint's gateway list.
+  const fs::path ems_home = lab.scratch.path / "real-ems";
+  fs::create_directories(ems_home);
+  REQUIRE(writeFileAtomically(ems_home / "identity.json",
+                              nlohmann::json{{"serial", kEmsSerial}, {"hostname", "ems"}}.dump()) == "");
+  tls::installNodeCertificate(ems_home, lab.ca, tls::issueCertificate(lab.ca, ca_spec(lab.ems_ip)));
+  REQUIRE(writeFileAtomically(
+              ems_home / "ems.conf",
+              "config system admin\n edit \"admin\"\n set password S3cret!\n next\nend\n"
+              "config system server\n set remote-https-access enable\n set command-timeout 2\nend\n"
+              "config endpoint profile\n edit \"default\"\n set faz-address " + lab.faz_ip + "\n next\nend\n"
+              "config endpoint gateway-list\n edit \"gl1\"\n config fortigate\n edit \"fgt1\"\n set address " +
+                  lab.fgt_ip + "\n next\n end\n next\nend\n"
+              "config endpoint assignment-rule\n edit 1\n set profile \"default\"\n set gateway-list \"gl1\"\n next\nend\n") ==
+          "");
+  ems::itest::EmsProcess ems_daemon(ems_home, lab.ems_ip);
+  ems_daemon.start();
+  {
+    auto text = readFile(lab.home / "fortigate.conf").value_or("");
+    const std::string from = "set https-port 0\n";
+    text.replace(text.find(from), from.size(), "set https-port " + std::to_string(ems_daemon.httpsPort()) + "\n");
+    REQUIRE(writeFileAtomically(lab.home / "fortigate.conf", text) == "");
+  }
+  // One endpoint, registered with the EMS (a stand-in that never answers commands) and the FortiGate.
+  ems::itest::TestAgent endpoint(
+      lab.loop, net::TlsConfig{lab.agent_tls.ca, lab.agent_tls.cert, lab.agent_tls.key, true, ""}, lab.ems_ip,
+      ems_daemon.linkPort(), lab.agent_ip,
+      {{"type", "register"}, {"uid", kUid}, {"hostname", "WIN-LAB-01"}, {"os", "windows"}, {"ip", lab.agent_ip},
+       {"mac", "00-0C-29-AA-BB-CC"}, {"user", "alice"}, {"fctver", "7.0.9.0493"},
+       {"quarantine", {{"state", "none"}, {"since", 0}}}});
+  endpoint.start();
+  REQUIRE_FALSE(endpoint.waitFor("registered").is_null());
+  lab.fgt = std::make_unique<fgt_it::Daemon>(lab.home, lab.fgt_ip);
+  std::string error;
+  REQUIRE(lab.fgt->start(error));
+  lab.startAgent();
+  REQUIRE(fgt_it::waitFor([&] { return lab.agent->registrations >= 1; }));
+
+  CHECK(lab.cli({"diagnose endpoint forticlient-ems-rest-api queue-complete-calls Q-" + lab.agent_ip}).status == 0);
+  REQUIRE_FALSE(endpoint.waitFor("command").is_null());  // the EMS accepted the call and pushed the command
+  auto list = [&] { return lab.cli({"diagnose endpoint forticlient-ems-rest-api queue-list"}).out; };
+  std::string last;
+  const bool failed = fgt_it::waitFor([&] {
+    last = list();
+    return last.find("state=failed") != std::string::npos;
+  });
+  INFO(last);
+  REQUIRE(failed);
+  CHECK(last.find("last error: EMS reports command 1 timed out at the endpoint: no answer from FortiClient within 2 s "
+                  "(command-timeout) after it was sent 1 time") != std::string::npos);
+  CHECK(last.find("EMS command 1 at the endpoint: timeout") != std::string::npos);
+  const auto log = readFile(lab.home / "event.log").value_or("");
+  // The manual call was logged when queued; the REST call itself succeeded at once, so there is no
+  // "EMS REST API recovered from an error" (0107045128): nothing failed before it.
+  CHECK(log.find("logid=\"0100044548\"") != std::string::npos);
+  CHECK(log.find("logid=\"0107045128\"") == std::string::npos);
+  CHECK(log.find("EMS reports command 1 timed out at the endpoint") != std::string::npos);  // then 0107045122
+  endpoint.stop();
+  CHECK(lab.fgt->kill(SIGTERM) == 0);
+  CHECK(ems_daemon.terminate() == 0);
 }

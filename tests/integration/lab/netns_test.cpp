@@ -107,3 +107,21 @@ TEST_CASE("netns lab: quarantine blocks the endpoint's traffic with nftables, li
   auto namespaces = runCommand("/usr/sbin/ip", {"netns", "list"}, 10s);
   CHECK(namespaces.output.find(plan.lab_id) == std::string::npos);
 }
+
+TEST_CASE("netns lab: `run --netns` runs a scenario on a fresh namespace lab and removes its namespaces") {
+  if (::geteuid() != 0) {
+    WARN("network-namespace mode needs root; not run");
+    return;
+  }
+  auto r = runCommand(kFabricctl,
+                      {"run", "--netns", (fs::path(FABRIC_SOURCE_DIR) / "scenarios" / "offline-endpoint.scenario").string()},
+                      std::chrono::minutes(3));
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("\nPASS ") != std::string::npos);
+  CHECK(r.output.find("internet host") != std::string::npos);
+  auto lab_id = r.output.substr(4, r.output.find(' ', 4) - 4);  // "Lab <id> in …"
+  REQUIRE(lab_id.rfind("lab", 0) == 0);
+  auto namespaces = runCommand("/usr/sbin/ip", {"netns", "list"}, 10s);
+  CHECK(namespaces.output.find(lab_id) == std::string::npos);
+}

@@ -159,3 +159,18 @@ TEST_CASE("agent status output is read in its array and object forms") {
   CHECK_FALSE(parseAgentStatus("not json"));
   CHECK_FALSE(parseAgentStatus("[]"));
 }
+
+TEST_CASE("an endpoint's links and quarantine are read from its status") {
+  auto s = parseAgentStatus(
+      R"([{"registered":true,"fortigates_registered":{"FGT-LAB1":"FGVM01TM00000001"},"quarantine":{"state":"quarantined"}}])");
+  REQUIRE(s);
+  auto links = endpointLinks(*s);
+  CHECK(links.ems);
+  CHECK(links.fortigate);
+  CHECK(links.quarantine == "quarantined");
+  links = endpointLinks(nlohmann::json::parse(R"({"registered":false,"fortigates_registered":{}})"));
+  CHECK_FALSE(links.ems);
+  CHECK_FALSE(links.fortigate);
+  CHECK(links.quarantine == "unknown");
+  CHECK_FALSE(endpointLinks(nlohmann::json("text")).ems);
+}

@@ -14,7 +14,7 @@ using namespace fabric::ems::test;
 
 namespace {
 
-struct Lines : forticlient::LogSink {
+struct Lines : logship::LogSink {
   std::vector<std::string> lines;
   std::string append(const std::vector<std::string>& batch) override {
     lines.insert(lines.end(), batch.begin(), batch.end());

@@ -1,4 +1,5 @@
 // The EMS side of the agent link, without sockets.
+#include "ems/console_commands.h"
 #include "ems_fixture.h"
 
 using namespace fabric::ems;
@@ -166,4 +167,88 @@ TEST_CASE("a configuration change pushes the new profile to online endpoints", "
   // No change, no push.
   ems.run({"config system server", "set admin-session-timeout 10", "end"});
   CHECK(ems.transport.ofType(1, "profile").size() == 1);
+}
+
+TEST_CASE("an agent may register only as the endpoint its certificate names", "[ems][agent]") {
+  Ems ems;
+  ems.agents.onOpen(1, "127.0.5.1", kUid2);  // certificate of endpoint 2 ...
+  const std::string error = ems.agents.onMessage(1, ems.registerMessage(kUid1, "127.0.5.1"));  // ... claims 1
+  CHECK(error == "register: uid " + kUid1 + " does not match the agent certificate (CN \"" + kUid2 +
+                     "\"): an agent may register only as the endpoint its certificate names");
+  CHECK(ems.transport.closed[1] == error);
+  REQUIRE(ems.transport.ofType(1, "error").size() == 1);
+  CHECK(ems.transport.ofType(1, "error")[0]["message"] == error);
+  CHECK(ems.registry.count() == 0);
+  CHECK_FALSE(ems.agents.isOnline(kUid1));
+  CHECK(ems.sink.contains("logid=\"0109045003\""));
+  CHECK(ems.sink.contains("does not match the agent certificate"));
+
+  // The right certificate (its CN in any case) registers.
+  ems.agents.onOpen(2, "127.0.5.1", "0123456789abcdef0123456789abcdef01234567");
+  CHECK(ems.agents.onMessage(2, ems.registerMessage(kUid1, "127.0.5.1")) == "");
+  CHECK(ems.agents.isOnline(kUid1));
+  // A certificate without a name binds nothing it could match: refused too.
+  ems.agents.onOpen(3, "127.0.5.2", std::string());
+  CHECK_FALSE(ems.agents.onMessage(3, ems.registerMessage(kUid2, "127.0.5.2")).empty());
+}
+
+TEST_CASE("a sent command left unanswered times out; an offline endpoint's command waits", "[ems][agent]") {
+  Ems ems;
+  ems.run({"config system server", "set command-timeout 60", "end"});
+  ems.connect(1, kUid1, "127.0.5.1");
+  auto q = ems.queue.add(kUid1, "quarantine", "F-1", "fortigate:127.0.1.1", "CODE", ems.state.now());
+  CHECK(ems.agents.deliverPending(kUid1));
+  // Offline endpoint 2: its command is never sent, so it never times out.
+  auto offline = ems.queue.add(kUid2, "quarantine", "F-2", "fortigate:127.0.1.1", "CODE2", ems.state.now());
+
+  ems.clock.advance(std::chrono::seconds(59));
+  CHECK(ems.agents.expireCommands() == 0);
+  CHECK(ems.queue.find(q.id)->status == "pending");
+  ems.clock.advance(std::chrono::seconds(1));
+  CHECK(ems.agents.expireCommands() == 1);
+  auto timed_out = ems.queue.find(q.id);
+  CHECK(timed_out->status == "timeout");
+  CHECK(timed_out->result_message == "no answer from FortiClient within 60 s (command-timeout) after it was sent 1 time");
+  CHECK(ems.sink.contains("logid=\"0109045015\""));
+  CHECK(ems.sink.contains("flowid=\"F-1\""));
+  CHECK(ems.queue.find(offline.id)->status == "pending");
+  CHECK(ems.queue.pending(kUid1).empty());  // final: not sent again on the next register
+  ems.clock.advance(std::chrono::hours(24));
+  CHECK(ems.agents.expireCommands() == 0);
+  CHECK(ems.queue.find(offline.id)->status == "pending");
+
+  // Shown by the REST API and the console.
+  ems.signin();
+  auto r = ems.rest.handle(ems.request("GET", "/api/v1/endpoints/" + kUid1));
+  REQUIRE(r.status == 200);
+  auto cmd = nlohmann::json::parse(r.body)["data"]["commands"][0];
+  CHECK(cmd["status"] == "timeout");
+  CHECK(cmd["result"]["message"] == timed_out->result_message);
+  registerConsoleCommands(ems.engine, ems.state, ems.agents, ems.quarantine);
+  auto console = ems.engine.openSession()->execute("diagnose endpoint commands " + kUid1);
+  CHECK(console.output.find("status=timeout") != std::string::npos);
+  CHECK(console.output.find("no answer from FortiClient within 60 s") != std::string::npos);
+
+  // A late answer still records what the endpoint did.
+  CHECK(ems.agents.onMessage(1, {{"type", "command-result"}, {"id", q.id}, {"ok", true}, {"message", "quarantined"},
+                                 {"state", "quarantined"}, {"flow_id", "F-1"}}) == "");
+  CHECK(ems.queue.find(q.id)->status == "done");
+}
+
+TEST_CASE("a command whose link dropped does not time out while the endpoint is offline", "[ems][agent]") {
+  Ems ems;
+  ems.run({"config system server", "set command-timeout 60", "end"});
+  ems.connect(1, kUid1, "127.0.5.1");
+  auto q = ems.queue.add(kUid1, "quarantine", "F-1", "fortigate:127.0.1.1", "CODE", ems.state.now());
+  CHECK(ems.agents.deliverPending(kUid1));
+  ems.agents.onClose(1, "peer timed out");
+  ems.clock.advance(std::chrono::seconds(600));
+  CHECK(ems.agents.expireCommands() == 0);
+  ems.connect(2, kUid1, "127.0.5.1");  // sent again, and its timeout starts again
+  CHECK(ems.transport.ofType(2, "command").size() == 1);
+  ems.clock.advance(std::chrono::seconds(30));
+  CHECK(ems.agents.expireCommands() == 0);
+  ems.clock.advance(std::chrono::seconds(30));
+  CHECK(ems.agents.expireCommands() == 1);
+  CHECK(ems.queue.find(q.id)->result_message.find("sent 2 times") != std::string::npos);
 }

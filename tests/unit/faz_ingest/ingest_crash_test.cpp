@@ -9,6 +9,7 @@
 #include "common/base/clock.h"
 #include "fortianalyzer/ingest/ingest_pipeline.h"
 #include "fortianalyzer/store/sqlite_db.h"
+#include "fortianalyzer/store/stored_logs.h"
 #include "ingest_test_support.h"
 #include "tests/support/crash_child.h"
 
@@ -70,15 +71,20 @@ TEST_CASE("kill -9 while ingesting loses no acked line") {
     auto check = db.prepare("PRAGMA integrity_check");
     REQUIRE(check.step());
     CHECK(check.columnText(0) == "ok");
-    auto st = db.prepare("SELECT raw FROM logs");
-    while (st.step()) {
-      std::string_view raw = st.columnText(0);
+    bool allHaveSession = true;
+    forEachStoredLog(db, [&](const StoredLogView& log) {
+      std::string_view raw = log.text(LogBatch::kRaw);
       auto at = raw.find(" sessionid=");
-      REQUIRE(at != std::string_view::npos);
+      if (at == std::string_view::npos) {
+        allHaveSession = false;
+        return true;
+      }
       int64_t v = 0;
       std::from_chars(raw.data() + at + 11, raw.data() + raw.size(), v);
       sessions.insert(v);
-    }
+      return true;
+    });
+    CHECK(allHaveSession);
   }
   int64_t missing = 0;
   for (uint64_t s = 1; s <= acked; ++s) {

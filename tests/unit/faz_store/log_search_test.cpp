@@ -202,7 +202,7 @@ TEST_CASE("bad requests get an error and no rows") {
   CHECK(search.flowTimeline("").error == "flow id is empty");
 }
 
-TEST_CASE("indexed fields use their index (EXPLAIN QUERY PLAN)") {
+TEST_CASE("indexed fields pick blocks through their index (EXPLAIN QUERY PLAN)") {
   Fixture f;
   LogSearch search(f.path);
   auto plan = [&](LogQuery q) {
@@ -212,28 +212,32 @@ TEST_CASE("indexed fields use their index (EXPLAIN QUERY PLAN)") {
   };
   LogQuery q;
   q.filters = {"srcip==10.0.0.1"};
-  CHECK_THAT(plan(q), Catch::Contains("USING INDEX logs_srcip"));
+  CHECK_THAT(plan(q), Catch::Contains("block_keys USING PRIMARY KEY"));
   q.filters = {"endpoint_uid==UID-1"};
-  CHECK_THAT(plan(q), Catch::Contains("USING INDEX logs_uid"));
+  CHECK_THAT(plan(q), Catch::Contains("block_keys USING PRIMARY KEY"));
   q.filters = {"flowid==F-1"};
-  CHECK_THAT(plan(q), Catch::Contains("USING INDEX logs_flow"));
+  CHECK_THAT(plan(q), Catch::Contains("block_keys USING PRIMARY KEY"));
   q = {};
   q.devid = "FGVM01";
-  CHECK_THAT(plan(q), Catch::Contains("USING INDEX logs_dev"));
+  CHECK_THAT(plan(q), Catch::Contains("block_keys USING PRIMARY KEY"));
   q = {};
   q.type = "utm";
   q.subtype = "webfilter";
-  CHECK_THAT(plan(q), Catch::Contains("USING INDEX logs_type"));
+  CHECK_THAT(plan(q), Catch::Contains("block_keys USING PRIMARY KEY"));
   q = {};
   q.from_ns = kT0;
   q.to_ns = kT0 + kSec;
-  CHECK_THAT(plan(q), Catch::Contains("USING INDEX logs_time"));
+  CHECK_THAT(plan(q), Catch::Contains("USING INDEX blocks_m"));
   q = {};
-  CHECK_THAT(plan(q), Catch::Contains("USING INDEX logs_time"));  // newest first: no sort
+  CHECK_THAT(plan(q), Catch::Contains("USING INDEX blocks_max_time"));  // newest first: no sort
   CHECK_THAT(plan(q), !Catch::Contains("TEMP B-TREE"));
-  // A field without a column falls back to a scan of the stored fields.
+  CHECK_THAT(plan(q), Catch::Contains("READ the logs"));
+  q.oldest_first = true;
+  CHECK_THAT(plan(q), Catch::Contains("USING INDEX blocks_min_time"));
+  // A field without a column is checked on the logs of every block.
   q.filters = {"sessionid==5"};
-  CHECK_THAT(plan(q), !Catch::Contains("logs_srcip"));
+  CHECK_THAT(plan(q), !Catch::Contains("block_keys"));
+  CHECK_THAT(plan(q), Catch::Contains("FILTER the logs"));
 }
 
 TEST_CASE("flow timeline: every log of a flow, oldest first") {
@@ -299,4 +303,8 @@ TEST_CASE("a query that runs past the timeout is interrupted with a clear error"
   auto ok = normal.run(q);
   CHECK(ok.error.empty());
   CHECK(ok.count == 0);
+  // The interrupted connection answers the next query normally.
+  auto again = slow.run(LogQuery{});
+  CHECK((again.error.empty() || again.error.rfind("query took longer", 0) == 0));
+  CHECK(normal.get(1).has_value());
 }

@@ -2,7 +2,6 @@
 
 #include <catch2/catch.hpp>
 
-#include "forticlient/syslog_frame.h"
 #include "kv_parse.h"
 
 using namespace fabric::forticlient;
@@ -93,13 +92,4 @@ TEST_CASE("quarantine event lines carry the flow id") {
   CHECK(r["flowid"].value == "N/A");
   CHECK(r["reason"].value == "no \"linux\"");
   CHECK(r["level"].value == "error");
-}
-
-TEST_CASE("octet-counted frames carry the exact message length") {
-  CHECK(octetCountedFrame("a=1") == "8 <190>a=1");
-  std::string line = "date=\"2025-01-01\" level=\"warning\"";
-  auto frame = octetCountedFrame(line, priForLine(line));
-  auto sp = frame.find(' ');
-  CHECK(std::stoul(frame.substr(0, sp)) == frame.size() - sp - 1);
-  CHECK(frame.substr(sp + 1, 5) == "<188>");
 }

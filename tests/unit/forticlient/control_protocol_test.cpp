@@ -9,7 +9,7 @@ using nlohmann::json;
 
 namespace {
 
-struct NullSink : LogSink {
+struct NullSink : fabric::logship::LogSink {
   std::size_t count = 0;
   std::string append(const std::vector<std::string>& lines) override {
     count += lines.size();

@@ -2,6 +2,7 @@
 
 #include "fabric_test_support.h"
 #include "fortigate/fabric/automation.h"
+#include "fortigate/fabric/automation_store.h"
 
 using namespace fabric;
 using namespace fabric::fortigate;
@@ -131,7 +132,7 @@ TEST_CASE("7.x config actions run in order with their delays; a failure skips th
   CHECK(quarantine.calls.size() == 1);
   CHECK(mail.calls.empty());
   REQUIRE(engine.nextDue());
-  CHECK(*engine.nextDue() == clock.monotonic() + 30s);
+  CHECK(*engine.nextDue() == clock.now() + 30s);
   clock.advance(29s);
   engine.poll();
   CHECK(mail.calls.empty());
@@ -205,4 +206,89 @@ TEST_CASE("diagnose automation test runs a stitch with a synthetic event", "[aut
   CHECK(fields(log.withLogid("0100046600")[0])["from"] == "diagnose");
   CHECK(engine.testStitch("nope", "1.2.3.4") == "stitch \"nope\" does not exist");
   CHECK(engine.autodSettings().find("stitch: stitch01, status: enable") != std::string::npos);
+}
+
+TEST_CASE("a delayed step, minimum-interval and hit counts survive a restart through the store", "[automation]") {
+  auto lines = seedConfig();
+  lines.insert(lines.end(), {"config system automation-action", "edit \"action01\"", "set delay 30",
+                             "set minimum-interval 600", "next", "end"});
+  auto cfg = makeEngine(lines);
+  TempDir dir;
+  ManualClock clock;
+  Lines log;
+  std::uint64_t first_run = 0;
+  {
+    AutomationStore store(dir.path / "automation.db");
+    RecordingRunner runner;
+    AutomationEngine engine(device(), *cfg, clock, log, &store);
+    engine.setRunner("quarantine-forticlient", &runner);
+    auto runs = engine.onIocEvent(ioc("high", "127.0.2.5"));
+    REQUIRE(runs.size() == 1);
+    first_run = runs[0];
+    clock.advance(10s);
+    engine.poll();
+    CHECK(runner.calls.empty());  // the process "dies" 10 s into the 30 s delay
+  }
+  clock.advance(60s);  // down longer than the delay: the step is overdue when the node is back
+  {
+    AutomationStore store(dir.path / "automation.db");
+    RecordingRunner runner;
+    AutomationEngine engine(device(), *cfg, clock, log, &store);
+    engine.setRunner("quarantine-forticlient", &runner);
+    REQUIRE(engine.run(first_run));
+    CHECK(engine.run(first_run)->steps[0].status == StepStatus::Pending);
+    CHECK(engine.run(first_run)->event.flow_id == "F-20261129-000001-abcd");
+    REQUIRE(engine.nextDue());
+    CHECK(*engine.nextDue() <= clock.now());
+    engine.poll();
+    CHECK(runner.calls == std::vector<std::string>{"stitch01/action01@127.0.2.5"});
+    CHECK(engine.run(first_run)->finished());
+    CHECK(engine.stats().at("stitch01").triggered == 1);
+    // A new run gets a new id, and its step is due 30 s later.
+    auto runs = engine.onIocEvent(ioc("high", "127.0.2.6"));
+    REQUIRE(runs.size() == 1);
+    CHECK(runs[0] > first_run);
+  }
+  clock.advance(40s);
+  {
+    AutomationStore store(dir.path / "automation.db");
+    RecordingRunner runner;
+    AutomationEngine engine(device(), *cfg, clock, log, &store);
+    engine.setRunner("quarantine-forticlient", &runner);
+    engine.poll();
+    // action01 ran 40 s ago, before the restart: minimum-interval 600 still holds.
+    CHECK(runner.calls.empty());
+    REQUIRE(engine.history().size() == 2);
+    CHECK(engine.history().back().steps[0].status == StepStatus::Skipped);
+    CHECK(engine.history().back().steps[0].detail.find("minimum-interval 600s") != std::string::npos);
+    CHECK(engine.stats().at("stitch01").triggered == 2);
+    CHECK(engine.autodHistory().find("autod log history: 2 runs") != std::string::npos);
+  }
+}
+
+TEST_CASE("stored runs round-trip every field", "[automation]") {
+  RunRecord r;
+  r.id = 7;
+  r.stitch = "s";
+  r.trigger = "t";
+  r.test = true;
+  r.started_at = std::chrono::system_clock::time_point(std::chrono::milliseconds(1764331200123));
+  r.event = ioc("medium");
+  r.event.log_ids = {"1", "2"};
+  r.event.rescan = true;
+  StepRecord s;
+  s.action = "a";
+  s.action_type = "quarantine-forticlient";
+  s.delay_seconds = 5;
+  s.due = r.started_at + 5s;
+  s.status = StepStatus::Failed;
+  s.detail = "why";
+  s.finished_at = r.started_at + 6s;
+  r.steps.push_back(s);
+  auto back = runFromStored(runToStored(r));
+  CHECK(runToStored(back) == runToStored(r));
+  CHECK(back.steps[0].due == s.due);
+  auto bad = runToStored(r);
+  bad["steps"][0]["status"] = "exploded";
+  CHECK_THROWS(runFromStored(bad));
 }

@@ -28,6 +28,10 @@ struct FakeEms {
   std::vector<nlohmann::json> posts;
   std::vector<std::string> passwords_seen;
   std::chrono::milliseconds last_timeout{0};
+  // GET /api/v1/endpoints/<kUid>: command 17 as the EMS reports it ("" = the EMS lists no command).
+  std::string command_status;
+  std::string command_message;
+  int endpoint_gets = 0;
 };
 
 struct FakeSession final : EmsSession {
@@ -44,6 +48,13 @@ struct FakeSession final : EmsSession {
     if (!ems.transport_error.empty()) return {0, ems.transport_error, nullptr};
     if (!signed_in) return {401, "", envelope(-1, "Not signed in")};
     if (path == "/api/v1/system/serial_number") return {200, "", envelope(1, "", ems.serial)};
+    if (path == "/api/v1/endpoints/" + kUid) {
+      ++ems.endpoint_gets;
+      nlohmann::json commands = nlohmann::json::array();
+      if (!ems.command_status.empty())
+        commands.push_back({{"id", 17}, {"status", ems.command_status}, {"result", {{"message", ems.command_message}}}});
+      return {200, "", envelope(1, "Endpoint retrieved", {{"uid", kUid}, {"commands", commands}})};
+    }
     return {404, "", envelope(-1, "not found")};
   }
   EmsReply post(const std::string& path, const nlohmann::json& body) override {
@@ -134,14 +145,8 @@ TEST_CASE("a call signs in, verifies the serial and posts with the flow id", "[c
   CHECK(f.ems.posts[0]["body"]["uid"] == kUid);
   CHECK(f.ems.posts[0]["body"]["flow_id"] == "F-20261129-000001-aaaa");
   CHECK(f.ems.last_timeout == 1500ms);
-  REQUIRE(f.log.size() == 1);
-  auto l = fields(f.log[0]);
-  CHECK(l["logid"] == "0107045128");
-  CHECK(l["fctemsname"] == "e01");
-  CHECK(l["fctemssn"] == kEmsSerial);
-  CHECK(l["url"] == "https://127.0.1.3:443/api/v1/endpoints/quarantine");
-  CHECK(l["httpcode"] == "200");
-  CHECK(l["flowid"] == "F-20261129-000001-aaaa");
+  // No failure preceded it: FortiOS logs no "EMS REST API recovered from an error" (45128).
+  CHECK(f.log.empty());
 
   // The session is reused: a second call does not sign in again; U- goes to /unquarantine.
   auto u = f.enqueue("unquarantine");
@@ -193,6 +198,39 @@ TEST_CASE("a fixed configuration lets a retried call succeed", "[connector]") {
   CHECK(f.call(id).state == "done");
   CHECK(f.call(id).attempts == 2);
   CHECK(f.lastLogMsg().find("completed (attempt 2)") != std::string::npos);
+  auto l = fields(f.log.back());
+  CHECK(l["logid"] == "0107045128");
+  CHECK(l["logdesc"] == "EMS REST API recovered from an error");
+  CHECK(l["fctemsname"] == "e01");
+  CHECK(l["fctemssn"] == kEmsSerial);
+  CHECK(l["url"] == "https://127.0.1.3:443/api/v1/endpoints/quarantine");
+  CHECK(l["httpcode"] == "200");
+  CHECK(l["flowid"] == "F-20261129-000001-aaaa");
+  // Recovered once: the next success is a plain one again.
+  const auto logged = f.log.size();
+  auto next = f.enqueue("unquarantine");
+  f.worker.drainOnce();
+  CHECK(f.call(next).state == "done");
+  CHECK(f.log.size() == logged);
+}
+
+TEST_CASE("a call after another call's refusal logs the recovery", "[connector]") {
+  Fixture f;
+  f.ems.call_status = 409;
+  f.ems.call_message = "No profile assigned to the endpoint";
+  auto refused = f.enqueue();
+  f.worker.drainOnce();
+  CHECK(f.call(refused).state == "failed");
+  CHECK(fields(f.log.back())["logid"] == "0107045122");
+  f.ems.call_status = 200;
+  f.ems.call_message = "Endpoint unquarantined";
+  auto next = f.enqueue("unquarantine");
+  f.worker.drainOnce();
+  CHECK(f.call(next).state == "done");
+  CHECK(f.call(next).attempts == 1);
+  REQUIRE(f.log.size() == 2);
+  CHECK(fields(f.log.back())["logid"] == "0107045128");
+  CHECK(fields(f.log.back())["msg"].rfind("U-127.0.2.5 completed (attempt 1)", 0) == 0);
 }
 
 TEST_CASE("timeouts are recorded as such", "[connector]") {
@@ -295,4 +333,61 @@ TEST_CASE("the worker thread drains calls as they are queued", "[connector]") {
   for (int i = 0; i < 2000 && f.call(id).state != "done"; ++i) std::this_thread::sleep_for(5ms);
   f.worker.stop();
   CHECK(f.call(id).state == "done");
+}
+
+TEST_CASE("an accepted call follows its EMS command: a timeout at the endpoint fails the call with the EMS's reason",
+          "[connector]") {
+  Fixture f;
+  f.ems.command_status = "pending";
+  auto id = f.enqueue();
+  CHECK(f.worker.drainOnce() == 1);
+  CHECK(f.call(id).state == "done");
+  CHECK(f.call(id).command_id == 17);
+  CHECK(f.call(id).endpoint_status == "pending");
+  CHECK(f.ems.endpoint_gets == 0);  // the first look is a backoff step later
+  f.clock.advance(1s);
+  f.worker.drainOnce();
+  CHECK(f.ems.endpoint_gets == 1);
+  CHECK(f.call(id).endpoint_status == "pending");  // still waiting at the EMS
+  REQUIRE(f.queue.nextDueTime());
+  f.clock.advance(4s);
+  f.ems.command_status = "timeout";
+  f.ems.command_message = "no answer from FortiClient within 120 s (command-timeout) after it was sent 1 time";
+  f.worker.drainOnce();
+  auto c = f.call(id);
+  CHECK(c.state == "failed");
+  CHECK(c.endpoint_status == "timeout");
+  CHECK(c.last_error ==
+        "EMS reports command 17 timed out at the endpoint: no answer from FortiClient within 120 s (command-timeout) "
+        "after it was sent 1 time");
+  CHECK(fields(f.log.back())["logid"] == "0107045122");
+  CHECK(f.lastLogMsg() == "Q-127.0.2.5 failed: " + c.last_error);
+  CHECK(f.queue.diagnoseList().find("EMS command 17 at the endpoint: timeout") != std::string::npos);
+  // Settled: not looked up again.
+  f.clock.advance(60s);
+  f.worker.drainOnce();
+  CHECK(f.ems.endpoint_gets == 2);
+}
+
+TEST_CASE("a command the endpoint carried out is recorded; one the EMS does not list stops being followed",
+          "[connector]") {
+  Fixture f;
+  f.ems.command_status = "done";
+  f.ems.command_message = "quarantined";
+  auto id = f.enqueue();
+  f.worker.drainOnce();
+  f.clock.advance(1s);
+  f.worker.drainOnce();
+  CHECK(f.call(id).state == "done");
+  CHECK(f.call(id).endpoint_status == "done");
+  CHECK(f.call(id).endpoint_message == "quarantined");
+
+  f.ems.command_status = "";
+  auto other = f.enqueue("unquarantine");
+  f.worker.drainOnce();
+  f.clock.advance(1s);
+  f.worker.drainOnce();
+  CHECK(f.call(other).state == "done");
+  CHECK(f.call(other).endpoint_status == "unknown");
+  CHECK(f.call(other).endpoint_message.find("does not list command 17") != std::string::npos);
 }

@@ -149,3 +149,31 @@ TEST_CASE("lookups by ip and uid follow links opening and closing", "[registry]"
   CHECK(reg.size() == 0);
   CHECK(reg.findByIp("127.0.2.6") == nullptr);
 }
+
+TEST_CASE("an agent may register only as the endpoint its certificate names", "[registry]") {
+  ManualClock clock;
+  EndpointRegistry reg(device(), clock);
+  const std::string other = "89ABCDEF0123456789ABCDEF0123456789ABCDEF";
+  auto out = reg.handleMessage(1, {"127.0.2.5", "", other}, registerMessage("127.0.2.5"));
+  CHECK(out.error == "register refused: uid " + kUid + " does not match the agent certificate (CN \"" + other +
+                         "\"): an agent may register only as the endpoint its certificate names");
+  CHECK(out.close_link);
+  REQUIRE(out.reply);
+  CHECK((*out.reply)["type"] == "error");
+  CHECK((*out.reply)["message"] == out.error);
+  CHECK(reg.size() == 0);
+  REQUIRE(out.events.size() == 1);
+  auto f = fields(render(out.events[0]));
+  CHECK(f["logid"] == "0107045113");
+  CHECK(f["level"] == "warning");
+  CHECK(f["fctuid"] == kUid);
+  CHECK(f["ip"] == "127.0.2.5");
+  CHECK(f["msg"] == out.error);
+
+  // Its own certificate (CN in any case) registers.
+  std::string lower = kUid;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto ok = reg.handleMessage(2, {"127.0.2.5", "", lower}, registerMessage("127.0.2.5"));
+  CHECK(ok.error.empty());
+  CHECK(reg.size() == 1);
+}

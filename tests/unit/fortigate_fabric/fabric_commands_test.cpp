@@ -22,7 +22,8 @@ TEST_CASE("diagnose commands drive the registry, queue and automation from a con
   QuarantineService service(device(), *cfg, registry, queue, clock, log, 7);
   QuarantineForticlientAction action(service);
   automation.setRunner("quarantine-forticlient", &action);
-  FazLinkSession faz(device());
+  logship::DiskLogBuffer faz_buffer(dir.path / "faz-logbuf");
+  FazLinkSession faz(device(), faz_buffer);
   registerFabricCommands(*cfg, {registry, automation, service, queue, &faz, {}});
   registry.handleMessage(1, {"127.0.2.5", ""}, registerMessage("127.0.2.5"));
   auto s = cfg->openSession();

@@ -3,6 +3,7 @@
 #include "fabric_test_support.h"
 #include "fortigate/fabric/faz_link_session.h"
 
+using namespace fabric;
 using namespace fabric::fortigate;
 using namespace fabric::fortigate::test;
 
@@ -16,8 +17,10 @@ nlohmann::json iocMessage() {
 }  // namespace
 
 TEST_CASE("hello, then logs numbered per link and kept until acknowledged", "[faz]") {
-  FazLinkSession s(device(), 1000, 2);
-  for (int i = 0; i < 5; ++i) s.enqueueLine("line" + std::to_string(i));
+  TempDir dir;
+  logship::DiskLogBuffer buffer(dir.path / "buf");
+  FazLinkSession s(device(), buffer, 2);
+  for (int i = 0; i < 5; ++i) CHECK(s.enqueueLine("line" + std::to_string(i)).accepted);
   CHECK_FALSE(s.nextLogs());  // not connected
   auto hello = s.onConnected();
   CHECK(hello == nlohmann::json({{"type", "hello"}, {"serial", "FGVM01TM26000001"}, {"hostname", "FGT-LAB"},
@@ -25,30 +28,54 @@ TEST_CASE("hello, then logs numbered per link and kept until acknowledged", "[fa
   CHECK(s.onMessage({{"type", "hello-ack"}, {"serial", "FAZ-VM0000000001"}, {"registered", true}}).error.empty());
   CHECK(s.registered());
   auto b1 = s.nextLogs();
-  auto b2 = s.nextLogs();
-  auto b3 = s.nextLogs();
-  REQUIRE((b1 && b2 && b3));
-  CHECK_FALSE(s.nextLogs());
+  REQUIRE(b1);
+  CHECK_FALSE(s.nextLogs());  // one batch in flight at a time
   CHECK((*b1)["seq"] == 1);
   CHECK((*b1)["lines"] == nlohmann::json({"line0", "line1"}));
-  CHECK((*b3)["seq"] == 3);
-  CHECK((*b3)["lines"] == nlohmann::json({"line4"}));
-  CHECK(s.inflightLines() == 5);
-  CHECK(s.onMessage({{"type", "logs-ack"}, {"seq", 2}}).error.empty());
-  CHECK(s.inflightLines() == 1);
-  CHECK(s.ackedLines() == 4);
-  // The link drops before seq 3 is acknowledged: line4 is sent again, seq restarts on the new link.
+  CHECK(s.inflightLines() == 2);
+  CHECK(s.unsentLines() == 3);
+  CHECK(s.onMessage({{"type", "logs-ack"}, {"seq", 1}}).error.empty());
+  CHECK(s.ackedLines() == 2);
+  CHECK(buffer.pendingLines() == 3);  // committed on the ack
+  auto b2 = s.nextLogs();
+  REQUIRE(b2);
+  CHECK((*b2)["seq"] == 2);
+  CHECK((*b2)["lines"] == nlohmann::json({"line2", "line3"}));
+  // The link drops before seq 2 is acknowledged: line2.. are sent again, seq restarts on the new link.
   s.onDisconnected("peer timed out");
   s.enqueueLine("line5");
   s.onConnected();
   auto again = s.nextLogs();
   REQUIRE(again);
   CHECK((*again)["seq"] == 1);
-  CHECK((*again)["lines"] == nlohmann::json({"line4", "line5"}));
+  CHECK((*again)["lines"] == nlohmann::json({"line2", "line3"}));
+}
+
+TEST_CASE("accepted lines outlive the process: a new session sends what was never acknowledged", "[faz]") {
+  TempDir dir;
+  {
+    logship::DiskLogBuffer buffer(dir.path / "buf");
+    FazLinkSession s(device(), buffer, 10);
+    s.enqueueLines({"a", "b"});
+    s.onConnected();
+    REQUIRE(s.nextLogs());
+    s.enqueueLine("c");  // in flight: a, b — then the process dies without an ack
+  }
+  logship::DiskLogBuffer buffer(dir.path / "buf");
+  FazLinkSession s(device(), buffer, 10);
+  CHECK(s.unsentLines() == 3);
+  s.onConnected();
+  auto b = s.nextLogs();
+  REQUIRE(b);
+  CHECK((*b)["lines"] == nlohmann::json({"a", "b", "c"}));
+  CHECK(s.onMessage({{"type", "logs-ack"}, {"seq", 1}}).error.empty());
+  CHECK(buffer.pendingLines() == 0);
 }
 
 TEST_CASE("bad acks are refused and change nothing", "[faz]") {
-  FazLinkSession s(device());
+  TempDir dir;
+  logship::DiskLogBuffer buffer(dir.path / "buf");
+  FazLinkSession s(device(), buffer);
   s.enqueueLine("a");
   s.onConnected();
   s.nextLogs();
@@ -61,7 +88,9 @@ TEST_CASE("bad acks are refused and change nothing", "[faz]") {
 }
 
 TEST_CASE("an ioc becomes an event and is acknowledged", "[faz]") {
-  FazLinkSession s(device());
+  TempDir dir;
+  logship::DiskLogBuffer buffer(dir.path / "buf");
+  FazLinkSession s(device(), buffer);
   s.onConnected();
   auto in = s.onMessage(iocMessage());
   CHECK(in.error.empty());
@@ -77,7 +106,9 @@ TEST_CASE("an ioc becomes an event and is acknowledged", "[faz]") {
 }
 
 TEST_CASE("a broken ioc is refused with its reason (acknowledged when it has an id)", "[faz]") {
-  FazLinkSession s(device());
+  TempDir dir;
+  logship::DiskLogBuffer buffer(dir.path / "buf");
+  FazLinkSession s(device(), buffer);
   s.onConnected();
   auto check = [&](nlohmann::json m, const std::string& expect, bool acked) {
     auto in = s.onMessage(m);
@@ -104,12 +135,26 @@ TEST_CASE("a broken ioc is refused with its reason (acknowledged when it has an 
   CHECK(s.iocReceived() == 0);
 }
 
-TEST_CASE("the buffer is bounded and counts what it drops", "[faz]") {
-  FazLinkSession s(device(), 3, 10);
-  for (int i = 0; i < 5; ++i) s.enqueueLine(std::to_string(i));
-  CHECK(s.unsentLines() == 3);
+TEST_CASE("the buffer is bounded: a full buffer refuses new lines, counts them and says so once", "[faz]") {
+  TempDir dir;
+  logship::DiskLogBuffer buffer(dir.path / "buf", 40);  // bytes: room for 2 records of 10-byte lines
+  FazLinkSession s(device(), buffer, 10);
+  CHECK(s.enqueueLine("0123456789").accepted);
+  CHECK(s.enqueueLine("1123456789").accepted);
+  auto full = s.enqueueLine("2123456789");
+  CHECK_FALSE(full.accepted);
+  CHECK(full.first_refusal);
+  CHECK(full.error.find("log buffer full") != std::string::npos);
+  auto again = s.enqueueLine("3123456789");
+  CHECK_FALSE(again.accepted);
+  CHECK_FALSE(again.first_refusal);  // one event per episode, not one per line
   CHECK(s.droppedLines() == 2);
+  CHECK(s.statusText().find("dropped 2 (buffer full)") != std::string::npos);
+  CHECK(s.statusText().find("FULL: new lines are refused") != std::string::npos);
   s.onConnected();
-  CHECK((*s.nextLogs())["lines"] == nlohmann::json({"2", "3", "4"}));
-  CHECK(s.statusText().find("dropped 2") != std::string::npos);
+  CHECK((*s.nextLogs())["lines"] == nlohmann::json({"0123456789", "1123456789"}));  // the oldest are kept
+  CHECK(s.onMessage({{"type", "logs-ack"}, {"seq", 1}}).error.empty());
+  CHECK(s.enqueueLine("4123456789").accepted);  // room again: the episode is over
+  CHECK(s.enqueueLine("5123456789").accepted);
+  CHECK(s.enqueueLine("6123456789").first_refusal);
 }

@@ -114,6 +114,25 @@ TEST_CASE("impossible plans are refused") {
   CHECK_THROWS_WITH(makeLabPlan(o), Catch::Contains("unknown os 'beos'"));
 }
 
+TEST_CASE("endpoints are Windows unless --os asks for macOS or Linux, for all or one per endpoint") {
+  PlanOptions o;
+  o.endpoint_count = 3;
+  auto plan = makeLabPlan(o);
+  for (const auto& e : plan.endpoints) CHECK(e.os == "windows");
+  o.endpoint_os = {"macos"};
+  plan = makeLabPlan(o);
+  for (const auto& e : plan.endpoints) CHECK(e.os == "macos");
+  o.endpoint_os = {"linux", "windows", "macos"};
+  plan = makeLabPlan(o);
+  CHECK(plan.endpoint("pc1")->os == "linux");
+  CHECK(plan.endpoint("pc2")->os == "windows");
+  CHECK(plan.endpoint("pc3")->os == "macos");
+  o.endpoint_os = {"linux", "macos"};
+  CHECK_THROWS_WITH(makeLabPlan(o), Catch::Contains("--os names 2 systems for 3 endpoints"));
+  o.endpoint_os = {"beos"};
+  CHECK_THROWS_WITH(makeLabPlan(o), Catch::Contains("unknown os 'beos'"));
+}
+
 TEST_CASE("the FortiGate's file is the seed's configuration and loads into the FortiGate schema") {
   PlanOptions o;
   o.octet = 33;
@@ -176,7 +195,17 @@ TEST_CASE("writing a lab puts certificates, identities, keys and configs in ever
   config::Engine engine(fortigate::makeFortiGateSchema(), "FGT", *readFile(dir / "nodes/fortigate/secret.key"));
   REQUIRE(engine.load(*readFile(dir / "nodes/fortigate/fortigate.conf")).ok());
   CHECK(engine.secret({"endpoint-control forticlient-ems", "e01"}, "admin-password") == std::string("pw-0123456789"));
-  for (const auto& endpoint : plan.endpoints) CHECK(fs::exists(dir / endpoint.home / "tls" / "node.pem"));
+  std::set<std::string> uids;
+  for (const auto& endpoint : plan.endpoints) {
+    auto pem = readFile(dir / endpoint.home / "tls" / "node.pem");
+    REQUIRE(pem);
+    // The certificate names the endpoint's FortiClient uid: the EMS and FortiGate bind it.
+    const auto cn = tls::certificateSubject(*pem).common_name;
+    CHECK(cn.size() == 40);
+    CHECK(cn.find_first_not_of("0123456789ABCDEF") == std::string::npos);
+    uids.insert(cn);
+  }
+  CHECK(uids.size() == plan.endpoints.size());
   CHECK(readFile(dir / plan.feed) == demoFeed());
 
   CHECK_THROWS_WITH(writeLab(dir, plan, LabSecrets{"x"}), Catch::Contains("already holds a lab"));

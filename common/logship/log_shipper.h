@@ -1,5 +1,5 @@
 #pragma once
-// Moves an endpoint's buffered log lines to its FortiAnalyzer over one byte stream (RFC 5425
+// Moves a node's buffered log lines (a FortiClient endpoint's, the EMS's) to its FortiAnalyzer over one byte stream (RFC 5425
 // octet counting, syslog_frame.h), in append order, one batch in flight at a time.
 //
 // Delivery rule: a batch is committed in the DiskLogBuffer only once the stream has written all of
@@ -7,8 +7,9 @@
 // interval), so a batch written into a connection that was already dying is sent again on the next
 // stream. RFC 5425 has no acknowledgements: this gives at-least-once delivery in order (a batch cut
 // by a failing connection may arrive twice), never a silent loss of an accepted line while the
-// agent keeps running; across a kill -9, uncommitted lines are sent again.
-// Not thread-safe: used on the endpoint's event loop.
+// sender keeps running; across a kill -9, uncommitted lines are sent again.
+// Not thread-safe: used on the sender's event loop. AnalyzerSender (analyzer_sender.h) wires it to
+// a reconnecting TLS stream.
 
 #include <cstdint>
 #include <memory>
@@ -17,9 +18,9 @@
 #include <nlohmann/json.hpp>
 
 #include "common/net/link.h"
-#include "forticlient/disk_log_buffer.h"
+#include "common/logship/disk_log_buffer.h"
 
-namespace fabric::forticlient {
+namespace fabric::logship {
 
 class LogShipper {
  public:
@@ -53,4 +54,4 @@ class LogShipper {
   std::string last_error_;
 };
 
-}  // namespace fabric::forticlient
+}  // namespace fabric::logship

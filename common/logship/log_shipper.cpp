@@ -1,8 +1,8 @@
-#include "forticlient/log_shipper.h"
+#include "common/logship/log_shipper.h"
 
-#include "forticlient/syslog_frame.h"
+#include "common/logship/syslog_frame.h"
 
-namespace fabric::forticlient {
+namespace fabric::logship {
 
 void LogShipper::attach(std::shared_ptr<net::ByteStream> stream) {
   detach();
@@ -64,4 +64,4 @@ nlohmann::json LogShipper::status() const {
   return j;
 }
 
-}  // namespace fabric::forticlient
+}  // namespace fabric::logship

@@ -1,10 +1,11 @@
 #pragma once
-// Where an endpoint's log lines go: the on-disk buffer in production, a vector in tests.
+// Where a node's log lines go before they are shipped: the on-disk buffer in production, a vector
+// in tests.
 
 #include <string>
 #include <vector>
 
-namespace fabric::forticlient {
+namespace fabric::logship {
 
 class LogSink {
  public:
@@ -13,4 +14,4 @@ class LogSink {
   virtual std::string append(const std::vector<std::string>& lines) = 0;
 };
 
-}  // namespace fabric::forticlient
+}  // namespace fabric::logship

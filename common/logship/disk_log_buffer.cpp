@@ -1,4 +1,4 @@
-#include "forticlient/disk_log_buffer.h"
+#include "common/logship/disk_log_buffer.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,7 +11,7 @@
 
 #include "common/base/atomic_file.h"
 
-namespace fabric::forticlient {
+namespace fabric::logship {
 namespace {
 
 constexpr std::size_t kHeader = 8;
@@ -243,4 +243,4 @@ std::string DiskLogBuffer::commit(std::uint64_t end_offset) {
   return {};
 }
 
-}  // namespace fabric::forticlient
+}  // namespace fabric::logship

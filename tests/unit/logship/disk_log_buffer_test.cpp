@@ -1,4 +1,4 @@
-#include "forticlient/disk_log_buffer.h"
+#include "common/logship/disk_log_buffer.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -9,7 +9,7 @@
 #include <fstream>
 
 namespace fs = std::filesystem;
-using namespace fabric::forticlient;
+using namespace fabric::logship;
 
 namespace {
 fs::path freshDir(const std::string& name) {

@@ -1,10 +1,10 @@
-#include "forticlient/log_shipper.h"
+#include "common/logship/log_shipper.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 
 namespace fs = std::filesystem;
-using namespace fabric::forticlient;
+using namespace fabric::logship;
 
 namespace {
 

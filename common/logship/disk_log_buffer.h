@@ -1,6 +1,6 @@
 #pragma once
-// The on-disk log buffer between an endpoint and its FortiAnalyzer (DESIGN.md step 1: "buffering
-// them on disk while it is unreachable").
+// The on-disk log buffer between a node (a FortiClient endpoint, the EMS) and its FortiAnalyzer
+// (DESIGN.md step 1: "buffering them on disk while it is unreachable").
 //
 // Layout of DIR: `segment-<n>.log`, an append-only file of records [4-byte big-endian length]
 // [4-byte big-endian CRC-32 of the payload][payload = one log line], and `committed`, replaced
@@ -15,16 +15,16 @@
 //    with a clear reason (the newest lines are refused; nothing already accepted is ever dropped).
 //  - When everything is committed and the segment is large, a new segment starts and the old one
 //    is deleted, so disk use follows the backlog.
-// Not thread-safe: one owner (the endpoint's event loop).
+// Not thread-safe: one owner (the sending node's event loop).
 
 #include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include "forticlient/log_sink.h"
+#include "common/logship/log_sink.h"
 
-namespace fabric::forticlient {
+namespace fabric::logship {
 
 struct LogBatch {
   std::vector<std::string> lines;
@@ -73,4 +73,4 @@ class DiskLogBuffer final : public LogSink {
 
 std::uint32_t crc32(const void* data, std::size_t size);
 
-}  // namespace fabric::forticlient
+}  // namespace fabric::logship

@@ -1,0 +1,32 @@
+#include "fortianalyzer/store/stored_logs.h"
+
+#include <string>
+#include <vector>
+
+namespace fabric::faz {
+
+void forEachStoredLog(SqliteDb& db, const std::function<bool(const StoredLogView&)>& fn) {
+  db.exec("BEGIN");
+  try {
+    auto st = db.prepare("SELECT first_id, data FROM blocks ORDER BY first_id");
+    std::string bytes;
+    std::vector<StoredLogView> logs;
+    bool more = true;
+    while (more && st.step()) {
+      bytes.assign(st.columnText(1));
+      decodeBlock(bytes, st.columnInt(0), logs);
+      for (const auto& log : logs) {
+        if (!fn(log)) {
+          more = false;
+          break;
+        }
+      }
+    }
+  } catch (...) {
+    sqlite3_exec(db.handle(), "COMMIT", nullptr, nullptr, nullptr);
+    throw;
+  }
+  sqlite3_exec(db.handle(), "COMMIT", nullptr, nullptr, nullptr);
+}
+
+}  // namespace fabric::faz
