@@ -51,7 +51,7 @@ struct LogStoreOptions {
   // which restarts the WAL. false: SQLite's own autocheckpoint on the writer thread.
   bool checkpoint_thread = true;
   int checkpoint_frames = 500;   // 64 KiB pages: ~32 MB
-  int wal_cap_frames = 8192;     // ~512 MB
+  int wal_cap_frames = 1536;     // ~96 MB
 };
 
 struct LogStoreStats {
