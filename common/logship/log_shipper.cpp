@@ -27,10 +27,13 @@ std::string LogShipper::pump() {
       return {};
     }
     if (!written_) {
-      // Written to the socket just now; commit at the next pump if the peer has not reset it.
+      // Written to the socket just now; commit at a later pump, once `settle_` has passed, if the
+      // peer has not closed or reset the stream meanwhile.
       written_ = true;
+      written_at_ = std::chrono::steady_clock::now();
       return {};
     }
+    if (std::chrono::steady_clock::now() - written_at_ < settle_) return {};
     if (auto err = buffer_.commit(in_flight_end_); !err.empty()) {
       last_error_ = err;
       return err;
