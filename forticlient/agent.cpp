@@ -84,7 +84,8 @@ std::vector<EndpointSpec> fleetEndpoints(const FleetOptions& options) {
     const auto file = spec.dir / "agent.json";
     if (!std::filesystem::exists(file)) {
       Identity id = fleetIdentity(options.common.seed, i,
-                                  fleetOs(i, options.linux_every, options.macos_every), *ip);
+                                  options.os ? *options.os : fleetOs(i, options.linux_every, options.macos_every), *ip);
+      if (!options.hostname_prefix.empty()) id.hostname = options.hostname_prefix + std::to_string(i + 1);
       if (auto uid = certificateUid(spec.dir)) id.uid = *uid;  // the endpoint's own certificate
       std::error_code ec;
       std::filesystem::create_directories(spec.dir, ec);
@@ -242,7 +243,9 @@ nlohmann::json Agent::handle(const nlohmann::json& request) {
       else rt.logsAppended();
       a.source_ip = rt.core().identity().ip;
     }
-    if (out.reply.value("type", "") == "status-result") {
+    const auto brief = request.find("brief");
+    const bool is_brief = brief != request.end() && brief->is_boolean() && brief->get<bool>();
+    if (out.reply.value("type", "") == "status-result" && !is_brief) {
       // The core's view plus the runtime's links, log buffer and enforcement.
       std::unordered_map<std::string, std::size_t> by_uid;
       for (std::size_t i = 0; i < runtimes_.size(); ++i) by_uid[runtimes_[i]->core().identity().uid] = i;

@@ -98,6 +98,11 @@ void writeLab(const fs::path& dir, const LabPlan& plan, const LabSecrets& secret
     }
     write(home / (node.name + ".conf"), conf);
   }
+  if (plan.fleet) {
+    // The fleet process trusts the lab CA; it gets no certificate of its own (each endpoint has
+    // one, below, and the CA key stays with fabricctl: an agent cannot mint another uid's).
+    write(tls::nodeTlsFiles(dir / plan.fleet_home).ca, ca.cert_pem);
+  }
   for (const auto& endpoint : plan.endpoints) {
     const fs::path home = dir / endpoint.home;
     fs::create_directories(home);
