@@ -228,8 +228,11 @@ int cmdStatus(const StatusOptions& o) {
       fleet_health = j["fleet"]["health"].get<std::string>();
       if (fleet_pid) j["fleet"]["pid"] = *fleet_pid;
       if (auto all = lab.fleetStatus()) {
-        for (auto& e : *all) fleet_status[e.value("ip", "")] = std::move(e);
         const FleetCounts c = countFleet(*all);
+        for (auto& e : *all) {
+          std::string ip = e.value("ip", "");
+          fleet_status[ip] = std::move(e);
+        }
         j["fleet"]["registered"] = c.ems;
         j["fleet"]["connected"] = c.fortigate;
         j["fleet"]["quarantined"] = c.quarantined;
