@@ -19,6 +19,11 @@ namespace {
 
 constexpr std::chrono::milliseconds kTick{100};
 constexpr std::chrono::milliseconds kRealTimeout{3000};
+// At most this many endpoints connecting at once (not yet registered with the EMS and a FortiGate);
+// one that has not managed within kStartSettle stops counting (its peers may be down: the others
+// must still start).
+constexpr std::size_t kStartWindow = 64;
+constexpr std::chrono::seconds kStartSettle{10};
 
 nlohmann::json errorReply(const std::string& message) {
   return {{"type", "error"}, {"message", message}};
@@ -178,8 +183,9 @@ std::string Agent::start() {
   loop_.start();
   started_ = true;
   loop_.call([this] {
-    for (auto& rt : runtimes_) rt->start();
+    startMoreEndpoints();
     tick_ = loop_.every(kTick, [this] {
+      startMoreEndpoints();
       for (auto& rt : runtimes_) rt->tick();
     });
   });
@@ -198,6 +204,22 @@ std::string Agent::start() {
        std::to_string(options_.ems.port) + "; quarantine enforcement " +
        (nft_ ? "in-process + nftables" : "in-process"));
   return {};
+}
+
+void Agent::startMoreEndpoints() {
+  if (started_at_.size() >= runtimes_.size()) return;
+  const auto now = std::chrono::steady_clock::now();
+  std::size_t connecting = 0;
+  for (std::size_t i = 0; i < started_at_.size(); ++i) {
+    const EndpointCore& core = runtimes_[i]->core();
+    const bool linked = core.registered() && (core.fortigateRegistered() || core.fabric().gateways.empty());
+    if (!linked && now - started_at_[i] < kStartSettle) ++connecting;
+  }
+  while (connecting < kStartWindow && started_at_.size() < runtimes_.size()) {
+    runtimes_[started_at_.size()]->start();
+    started_at_.push_back(now);
+    ++connecting;
+  }
 }
 
 std::string Agent::startControlSocket() {
