@@ -18,10 +18,6 @@
 
 namespace fabric::ems {
 
-namespace logid {
-inline constexpr const char* kCommandTimedOut = "0109045015";  // sent, unanswered for command-timeout
-}  // namespace logid
-
 struct Command {
   std::int64_t id = 0;
   std::string uid;

@@ -22,6 +22,7 @@ inline constexpr const char* kQuarantineRefused = "0109045011";     // prerequis
 inline constexpr const char* kCommandSent = "0109045012";           // command sent to the endpoint
 inline constexpr const char* kCommandResult = "0109045013";         // endpoint answered a command
 inline constexpr const char* kEndpointStatus = "0109045014";        // endpoint reported a new state
+inline constexpr const char* kCommandTimedOut = "0109045015";       // sent, unanswered for command-timeout
 inline constexpr const char* kAdminLogin = "0100032001";            // FortiOS: Admin login successful
 inline constexpr const char* kAdminLoginFailed = "0100032002";      // FortiOS: Admin login failed
 inline constexpr const char* kAdminLogout = "0100032003";           // FortiOS: Admin logout successful

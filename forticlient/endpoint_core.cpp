@@ -255,8 +255,7 @@ std::string EndpointCore::accessCodeHash(const std::string& code) const {
 }
 
 nlohmann::json EndpointCore::status() const {
-  nlohmann::json j = identity_.toJson();
-  j.erase("serial");
+  nlohmann::json j = identity_.toJson();  // with `serial`, the FortiClient serial (devid of its logs)
   j["quarantine"] = {{"state", quarantine_.stateName()},
                      {"since", quarantine_.since},
                      {"flow_id", quarantine_.flow_id},

@@ -78,6 +78,24 @@ const std::string& field(const nlohmann::json& j, const char* name) {
   return it->get_ref<const std::string&>();
 }
 
+bool isFctSerial(const std::string& s) {
+  return s.size() == 16 && s.rfind("FCT", 0) == 0 &&
+         std::all_of(s.begin() + 3, s.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+// "FCT8" + 12 digits: a number drawn from `key`'s hash, plus `offset`. Different keys give
+// different serials (a 1-in-10^12 chance of a clash); one key with offsets 0..N-1 gives N
+// consecutive, distinct serials.
+std::string serialFrom(const std::string& key, std::uint64_t offset) {
+  constexpr std::uint64_t kRange = 1000000000000ULL;  // 12 digits
+  const std::uint64_t base = std::stoull(sha1Hex("fct-serial/" + key).substr(0, 15), nullptr, 16) % kRange;
+  std::string digits = std::to_string((base + offset) % kRange);
+  return "FCT8" + std::string(12 - digits.size(), '0') + digits;
+}
+
+// Every endpoint made before serials were drawn per endpoint got this one.
+constexpr const char* kSharedLegacySerial = "FCT8000000000000";
+
 }  // namespace
 
 std::string toString(Os os) {
@@ -142,6 +160,7 @@ std::string validate(const Identity& id) {
   if (id.uid.size() != 40 || !isHex(id.uid, 40) || upper(id.uid) != id.uid) {
     return "uid must be 40 upper-case hex characters";
   }
+  if (!isFctSerial(id.serial)) return "serial '" + id.serial + "' is not FCT followed by 13 digits";
   if (!isHostname(id.hostname)) return "hostname '" + id.hostname + "' is not a valid host name";
   if (!isIpv4(id.ip)) return "ip '" + id.ip + "' is not an IPv4 address";
   if (!isMac(id.mac)) return "mac '" + id.mac + "' is not of the form 00-11-22-33-44-55";
@@ -162,15 +181,18 @@ Identity fleetIdentity(const std::string& seed, std::uint32_t index, Os os, cons
   const std::string h = sha1Hex(seed + "/" + std::to_string(index));
   Identity id;
   id.uid = upper(h);
-  // The serial's digits come from the index so that two endpoints never share one.
-  std::string digits = std::to_string(8000000000000ULL + index);
-  id.serial = "FCT" + digits;
+  // Each endpoint has its own FortiClient serial (its devid in every log line): drawn from the
+  // seed, plus the index so that the endpoints of one fleet never share one.
+  id.serial = serialFrom(seed, index);
   id.os = os;
   std::size_t pick = byteAt(h, 0) % 3;
   const auto first = kFirstNames[byteAt(h, 1) % kFirstNames.size()];
   const auto last = kLastNames[byteAt(h, 2) % kLastNames.size()];
-  // The last three MAC bytes are the index: unique across a fleet of up to 16M endpoints.
-  std::array<unsigned, 6> mac{0, 0, 0, (index >> 16) & 0xff, (index >> 8) & 0xff, index & 0xff};
+  // The last three MAC bytes are drawn from the seed, plus the index: unique across a fleet of up
+  // to 16M endpoints, and two single endpoints (index 0, different seeds) do not share a MAC.
+  const std::uint32_t nic = (static_cast<std::uint32_t>(std::stoul(sha1Hex("fct-mac/" + seed).substr(0, 6), nullptr, 16)) +
+                             index) & 0xffffffu;
+  std::array<unsigned, 6> mac{0, 0, 0, (nic >> 16) & 0xff, (nic >> 8) & 0xff, nic & 0xff};
   switch (os) {
     case Os::kWindows: {
       id.os_version = kWindowsVersions[pick];
@@ -217,6 +239,12 @@ Identity loadOrCreateIdentity(const std::filesystem::path& dir, const std::strin
     nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
     if (j.is_discarded()) throw std::runtime_error(path.string() + " is not valid JSON");
     try {
+      // An agent.json written before serials were per endpoint holds the serial every endpoint
+      // shared: give it its own, drawn from its uid (kept from then on).
+      if (j.is_object() && j.value("serial", "") == kSharedLegacySerial && j.contains("uid") && j["uid"].is_string()) {
+        j["serial"] = serialFrom(j["uid"].get<std::string>(), 0);
+        changed = true;
+      }
       id = Identity::fromJson(j);
     } catch (const std::invalid_argument& e) {
       throw std::runtime_error(path.string() + ": " + e.what());

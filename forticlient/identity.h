@@ -19,7 +19,7 @@ std::optional<Os> parseOs(std::string_view text);
 
 struct Identity {
   std::string uid;         // 40 hex, upper case (FortiClient unique id)
-  std::string serial;      // FortiClient serial, used as devid ("FCT" + 13 digits)
+  std::string serial;      // FortiClient serial, the devid of its logs ("FCT8" + 12 digits, one per endpoint)
   std::string hostname;
   Os os = Os::kWindows;
   std::string os_version;  // "Microsoft Windows 11 Professional Edition, 64-bit (build 22000)"

@@ -13,7 +13,9 @@ std::string text(const nlohmann::json& j, const char* key, const std::string& fa
 
 std::string formatEndpointStatus(const nlohmann::json& e) {
   std::string s;
-  s += text(e, "hostname") + " " + text(e, "ip") + " " + text(e, "os") + " uid " + text(e, "uid") + "\n";
+  s += text(e, "hostname") + " " + text(e, "ip") + " " + text(e, "os") + " uid " + text(e, "uid");
+  if (!text(e, "serial").empty()) s += " serial " + text(e, "serial");
+  s += "\n";
   const auto& q = e.contains("quarantine") ? e["quarantine"] : nlohmann::json::object();
   s += "  quarantine: " + text(q, "state", "none");
   if (text(q, "state") == "quarantined") {

@@ -3,7 +3,7 @@
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
 packages=(
-  cmake ninja-build g++ ccache pkg-config
+  cmake ninja-build g++ ccache pkg-config lld
   libasio-dev libcpp-httplib-dev libssl-dev nlohmann-json3-dev catch2 libcli11-dev libsqlite3-dev
   clang-14 libclang-rt-14-dev   # fuzz targets (libFuzzer) and sanitizer builds
   python3                      # benchmark input generator (../shared/bench)

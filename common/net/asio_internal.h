@@ -102,9 +102,14 @@ class Connection {
  protected:
   virtual std::shared_ptr<void> self() = 0;
   virtual void onBytes(std::string_view bytes) = 0;
-  // The subclass's handler call for a close, invoked later on the loop (never re-entrantly).
-  virtual void deliverClose(const std::string& reason) = 0;
+  // Drops the subclass's data/message handler once the close is told (it often captures the
+  // connection itself); runs on the loop, right before the close handler.
+  virtual void dropDataHandler() = 0;
   virtual void onClosing() {}  // cancel the subclass's timers
+
+  // The onClose() of both connection kinds: keeps `handler`; if the close was already told while
+  // nobody listened, tells this late listener, once (posted, never re-entrantly).
+  void setCloseHandler(std::function<void(const std::string& reason)> handler);
 
   void startReading();
   void pauseReads();
@@ -124,6 +129,8 @@ class Connection {
   void doRead();
   void doWrite();
   void finish();
+  // The handler call for a close, invoked later on the loop (never re-entrantly).
+  void deliverClose(const std::string& reason);
 
   asio::io_context& io_;
   std::shared_ptr<Transport> transport_;
@@ -142,6 +149,8 @@ class Connection {
   bool close_notified_ = false;
   bool silent_ = false;
   std::string reason_;
+  std::function<void(const std::string& reason)> on_close_;
+  bool close_pending_ = false;  // closed and told before onClose was set
   CloseHook close_hook_;
   std::unique_ptr<asio::steady_timer> flush_timer_;
 };
@@ -161,12 +170,12 @@ class FramedLinkImpl final : public FramedLink, public Connection {
   bool isOpen() const override { return connectionOpen(); }
   const PeerInfo& peer() const override { return peerInfo(); }
   void onMessage(MessageHandler handler) override;
-  void onClose(CloseHandler handler) override;
+  void onClose(CloseHandler handler) override { setCloseHandler(std::move(handler)); }
 
  protected:
   std::shared_ptr<void> self() override { return shared_from_this(); }
   void onBytes(std::string_view bytes) override;
-  void deliverClose(const std::string& reason) override;
+  void dropDataHandler() override { on_message_ = nullptr; }
   void onClosing() override;
 
  private:
@@ -177,13 +186,11 @@ class FramedLinkImpl final : public FramedLink, public Connection {
   LinkOptions options_;
   FrameDecoder decoder_;
   MessageHandler on_message_;
-  CloseHandler on_close_;
   std::deque<nlohmann::json> undelivered_;
   asio::steady_timer heartbeat_timer_;
   asio::steady_timer watchdog_timer_;
   std::chrono::steady_clock::time_point last_frame_;
   std::function<void()> first_frame_hook_;
-  bool close_pending_ = false;  // closed before onClose was set
 };
 
 class ByteStreamImpl final : public ByteStream,
@@ -200,21 +207,19 @@ class ByteStreamImpl final : public ByteStream,
   bool isOpen() const override { return connectionOpen(); }
   const PeerInfo& peer() const override { return peerInfo(); }
   void onData(DataHandler handler) override;
-  void onClose(CloseHandler handler) override;
+  void onClose(CloseHandler handler) override { setCloseHandler(std::move(handler)); }
   void pauseReading() override { pauseReads(); }
   void resumeReading() override { resumeReads(); }
 
  protected:
   std::shared_ptr<void> self() override { return shared_from_this(); }
   void onBytes(std::string_view bytes) override;
-  void deliverClose(const std::string& reason) override;
+  void dropDataHandler() override { on_data_ = nullptr; }
 
  private:
   DataHandler on_data_;
-  CloseHandler on_close_;
   std::string undelivered_;
   bool waiting_for_handler_ = false;  // reading paused until onData is set
-  bool close_pending_ = false;
 };
 
 // --- Incoming connections (listener.cpp). ---

@@ -20,18 +20,6 @@ void ByteStreamImpl::onData(DataHandler handler) {
     });
 }
 
-void ByteStreamImpl::onClose(CloseHandler handler) {
-  on_close_ = std::move(handler);
-  if (closeNotified() && close_pending_)
-    asio::post(io(), [this, keep = shared_from_this()] {
-      if (!close_pending_ || !on_close_) return;
-      close_pending_ = false;
-      auto handler = std::move(on_close_);
-      on_close_ = nullptr;
-      handler(closeReason());
-    });
-}
-
 void ByteStreamImpl::onBytes(std::string_view bytes) {
   if (!on_data_) {
     // Nobody listens yet: keep the bytes (bounded by back-pressure, since reading stops here).
@@ -48,18 +36,6 @@ void ByteStreamImpl::onBytes(std::string_view bytes) {
   } catch (const std::exception& e) {
     closeWith(std::string("data handler failed: ") + e.what());
   }
-}
-
-// After the close is told, the handlers are dropped: they often capture the link itself.
-void ByteStreamImpl::deliverClose(const std::string& reason) {
-  on_data_ = nullptr;
-  if (!on_close_) {
-    close_pending_ = true;
-    return;
-  }
-  auto handler = std::move(on_close_);
-  on_close_ = nullptr;
-  handler(reason);
 }
 
 }  // namespace fabric::net::detail

@@ -119,6 +119,31 @@ void Connection::postCloseDelivery() {
   });
 }
 
+// After the close is told, the handlers are dropped: they often capture the connection itself.
+void Connection::deliverClose(const std::string& reason) {
+  dropDataHandler();
+  if (!on_close_) {
+    close_pending_ = true;
+    return;
+  }
+  auto handler = std::move(on_close_);
+  on_close_ = nullptr;
+  handler(reason);
+}
+
+void Connection::setCloseHandler(std::function<void(const std::string& reason)> handler) {
+  on_close_ = std::move(handler);
+  // Closed before anyone listened: tell the late listener, once.
+  if (close_notified_ && close_pending_)
+    asio::post(io_, [this, keep = self()] {
+      if (!close_pending_ || !on_close_) return;
+      close_pending_ = false;
+      auto handler = std::move(on_close_);
+      on_close_ = nullptr;
+      handler(reason_);
+    });
+}
+
 void Connection::detach(const std::string& reason) {
   silent_ = true;
   close_hook_ = nullptr;

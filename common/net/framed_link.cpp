@@ -39,19 +39,6 @@ void FramedLinkImpl::onMessage(MessageHandler handler) {
     asio::post(io(), [this, keep = shared_from_this()] { deliverPending(); });
 }
 
-void FramedLinkImpl::onClose(CloseHandler handler) {
-  on_close_ = std::move(handler);
-  // Closed before anyone listened: tell the late listener, once.
-  if (closeNotified() && close_pending_)
-    asio::post(io(), [this, keep = shared_from_this()] {
-      if (!close_pending_ || !on_close_) return;
-      close_pending_ = false;
-      auto handler = std::move(on_close_);
-      on_close_ = nullptr;
-      handler(closeReason());
-    });
-}
-
 void FramedLinkImpl::onBytes(std::string_view bytes) {
   const std::string error = decoder_.feed(bytes);
   while (auto message = decoder_.next()) {
@@ -79,18 +66,6 @@ void FramedLinkImpl::deliverPending() {
       closeWith(std::string("message handler failed: ") + e.what());
     }
   }
-}
-
-// After the close is told, the handlers are dropped: they often capture the link itself.
-void FramedLinkImpl::deliverClose(const std::string& reason) {
-  on_message_ = nullptr;
-  if (!on_close_) {
-    close_pending_ = true;
-    return;
-  }
-  auto handler = std::move(on_close_);
-  on_close_ = nullptr;
-  handler(reason);
 }
 
 void FramedLinkImpl::onClosing() {

@@ -250,19 +250,25 @@ void EmsConnectorWorker::process(const EmsCall& call) {
   f.url = o.url;
   f.httpcode = o.http_status;
   switch (o.kind) {
-    case AttemptOutcome::Kind::Done:
+    case AttemptOutcome::Kind::Done: {
       queue_.complete(call.id, o.http_status, o.message);
       if (o.command_id > 0 && !o.uid.empty())
         queue_.trackCommand(call.id, o.uid, o.command_id, clock_.now() + policy_.backoffAfter(1));
-      f.msg = call.code() + " completed (attempt " + std::to_string(call.attempts) + "): " + o.message;
-      log_(emsRestApiOk(f));
+      const bool recovered = ems_in_error_.erase(call.request.ems_name) > 0 || call.attempts > 1;
+      if (recovered) {
+        f.msg = call.code() + " completed (attempt " + std::to_string(call.attempts) + "): " + o.message;
+        log_(emsRestApiOk(f));
+      }
       break;
+    }
     case AttemptOutcome::Kind::Fail:
+      ems_in_error_.insert(call.request.ems_name);
       queue_.fail(call.id, o.http_status, o.message);
       f.msg = call.code() + " failed: " + o.message;
       log_(emsRestApiError(f));
       break;
     case AttemptOutcome::Kind::Retry:
+      ems_in_error_.insert(call.request.ems_name);
       if (call.attempts >= policy_.max_attempts) {
         const std::string msg = "gave up after " + std::to_string(call.attempts) + " attempts: " + o.message;
         queue_.fail(call.id, o.http_status, msg);
@@ -312,6 +318,7 @@ void EmsConnectorWorker::followUp(const CommandCheck& k) {
   f.url = r.url;
   f.httpcode = 200;
   f.msg = k.call.code() + " failed: " + msg;
+  ems_in_error_.insert(k.call.request.ems_name);  // an error was logged: the next success recovers
   log_(emsRestApiError(f));
 }
 

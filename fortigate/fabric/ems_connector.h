@@ -10,7 +10,9 @@
 //   transport failure / timeout / 5xx / wrong credentials / serial mismatch → retry with backoff
 //     (configuration can be fixed, the EMS can come back), failed after max_attempts;
 //   the EMS's own refusal of the call (400, 403, 404, 409) → failed at once with its message.
-// Every failed attempt is logged (0107045122) with the reason; success is logged (0107045128).
+// Every failed attempt is logged (0107045122) with the reason. A success is logged (0107045128,
+// "EMS REST API recovered from an error") only when a failure preceded it: an earlier attempt of
+// the same call, or the last call to the same EMS failed. A plain success is not logged.
 // After success the worker follows the EMS command the call created (GET /api/v1/endpoints/<uid>,
 // backoff as for retries) until the EMS reports its end; `failed` or `timeout` at the endpoint
 // fail the call with the EMS's reason and log 0107045122.
@@ -22,6 +24,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -112,6 +115,7 @@ class EmsConnectorWorker {
   LogLine log_;
   const Clock& clock_;
   RetryPolicy policy_;
+  std::set<std::string> ems_in_error_;  // EMS names whose last call attempt failed (worker thread)
   std::mutex mutex_;
   std::condition_variable cv_;
   bool stop_ = false;

@@ -136,6 +136,16 @@ EventRecord emsRestApiOk(const EmsRestFields& f) {
   return emsRest("0107045128", "information", "EMS REST API recovered from an error", f);
 }
 
+EventRecord actionPerformed(const ActionPerformedFields& f) {
+  EventRecord r{"0100044548", "system", "information", "Action performed", {}};
+  if (!f.user.empty()) r.str("user", f.user);
+  r.str("ui", f.ui).str("action", f.action);
+  if (!f.srcip.empty()) r.bare("srcip", f.srcip);
+  r.str("msg", f.msg);
+  addFlow(r, f.flow_id);
+  return r;
+}
+
 EventRecord analyzerBufferFull(const std::string& msg) {
   EventRecord r{"0100032010", "system", "warning", "Disk full", {}};
   r.str("msg", msg);

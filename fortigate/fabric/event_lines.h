@@ -10,7 +10,10 @@
 //   0100022953 Compromised host detected        event/system   warning
 //   0100046600 Automation stitch triggered      event/system   notice
 //   0107045122 EMS REST API error               event/endpoint warning
-//   0107045128 EMS REST API call completed      event/endpoint information (see docs/fortigate-fabric.md)
+//   0107045128 EMS REST API recovered from an error  event/endpoint information (a call to an EMS
+//              succeeded after a failed one; a plain success is not logged, as in FortiOS)
+//   0100044548 Action performed                 event/system   information (an administrator's
+//              `queue-complete-calls Q-/U-` or REST call queued, with the flow id)
 //   0100032010 Disk full                        event/system   warning (the analyzer log buffer)
 
 #include <chrono>
@@ -81,6 +84,14 @@ struct EmsRestFields {
 };
 EventRecord emsRestApiError(const EmsRestFields& f);
 EventRecord emsRestApiOk(const EmsRestFields& f);
+
+// An administrator's action accepted by the FortiGate (LOGID_EVENT_CONFIG_EXEC): here a manual
+// EMS call queued by `diagnose endpoint forticlient-ems-rest-api queue-complete-calls` (ui
+// "console") or the REST API (ui "REST API"). Logged when the call is queued, before EMS answers.
+struct ActionPerformedFields {
+  std::string user, ui, action, msg, srcip, flow_id;
+};
+EventRecord actionPerformed(const ActionPerformedFields& f);
 
 // The on-disk buffer towards the FortiAnalyzer refused lines because it is full (`msg` says why).
 EventRecord analyzerBufferFull(const std::string& msg);

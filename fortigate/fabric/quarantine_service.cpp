@@ -100,6 +100,15 @@ QuarantineOutcome QuarantineService::request(const QuarantineRequest& r) {
   out.message = std::string(queued.duplicate ? "already queued: " : "queued: ") + (r.action == "quarantine" ? "Q-" : "U-") +
                 r.ip + " as call " + std::to_string(queued.id) + " for EMS \"" + ems_name + "\" (" + call.ems_serial +
                 "), flow " + out.flow_id;
+  // A manual call (CLI or REST) is logged when it is accepted, with its flow id: the flow's
+  // FortiGate step comes before EMS acts on it. A stitch's call is logged by the automation
+  // engine (0100022953, 0100046600) before it reaches here.
+  if (!queued.duplicate && r.source.rfind("stitch:", 0) != 0) {
+    const bool rest = r.source.rfind("rest:", 0) == 0;
+    // The console is the admin's (docs/fortigate.md: config changes log user="admin" ui="console").
+    log_.write(actionPerformed({rest ? r.source.substr(5) : std::string("admin"), rest ? "REST API" : "console",
+                                r.action, "EMS REST API call " + out.message, r.ip, out.flow_id}));
+  }
   if (wake_) wake_();
   return out;
 }

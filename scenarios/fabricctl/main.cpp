@@ -100,10 +100,12 @@ int main(int argc, char** argv) {
   endpointCmd->allow_extras(false);
 
   TraceOptions trace;
-  auto* traceCmd = app.add_subcommand("trace", "the step-by-step timeline of an endpoint's latest flow");
+  auto* traceCmd = app.add_subcommand("trace", "the step-by-step timeline of each of an endpoint's flows");
   dirOption(traceCmd, trace.common);
   traceCmd->add_option("endpoint", trace.endpoint, "endpoint name or address")->required();
   traceCmd->add_flag("--json", trace.json, "JSON output");
+  traceCmd->add_option("--flow", trace.flow, "all (default, oldest first) | latest | quarantine | release")
+      ->check(CLI::IsMember({"all", "latest", "quarantine", "release"}));
 
   RunOptions run;
   run.bin_dir = bin;

@@ -253,6 +253,7 @@ int cmdStatus(const StatusOptions& o) {
       if (const auto& s = status) {
         const EndpointLinks links = endpointLinks(*s);
         ep["uid"] = s->value("uid", "");
+        ep["serial"] = s->value("serial", "");  // its FortiClient serial, the devid of its logs
         ep["hostname"] = s->value("hostname", e.hostname);
         ep["os_version"] = s->value("os_version", "");
         ep["ems"] = links.ems ? "connected" : "disconnected";
@@ -380,15 +381,30 @@ int cmdTrace(const TraceOptions& o) {
     std::string uid;
     if (auto s = lab.endpointStatus(e->name)) uid = s->value("uid", "");
     LabLogs logs(lab.home("fortianalyzer"));
-    auto t = logs.latestTimeline(e->address, uid);
-    if (!t) return fail("no flow of " + e->name + " in the FortiAnalyzer's logs");
+    // Every flow oldest first (a quarantine, then its release), or the one --flow names.
+    std::vector<Timeline> shown = logs.timelines(e->address, uid);
+    if (o.flow != "all") {
+      auto choice = parseFlowChoice(o.flow);
+      if (!choice) return fail("--flow must be all, latest, quarantine or release, not '" + o.flow + "'");
+      const Timeline* t = chooseFlow(shown, *choice);
+      if (!t) return fail("no " + (o.flow == "latest" ? std::string() : o.flow + " ") + "flow of " + e->name +
+                          " in the FortiAnalyzer's logs");
+      shown = {*t};
+    }
+    if (shown.empty()) return fail("no flow of " + e->name + " in the FortiAnalyzer's logs");
     if (o.json) {
-      auto j = timelineJson(*t);
+      // The newest flow shown at the top level (flow_id, kind, indicator, steps), and every flow
+      // shown, oldest first, under "flows".
+      nlohmann::json j = timelineJson(shown.back());
+      nlohmann::json flows = nlohmann::json::array();
+      for (const auto& t : shown) flows.push_back(timelineJson(t));
       j["endpoint"] = e->name;
       j["address"] = e->address;
+      j["flows"] = std::move(flows);
       std::cout << j.dump(2) << "\n";
     } else {
-      std::cout << formatTimeline(*t, e->name + " (" + e->address + ")");
+      for (std::size_t i = 0; i < shown.size(); ++i)
+        std::cout << (i ? "\n" : "") << formatTimeline(shown[i], e->name + " (" + e->address + ")");
     }
   } catch (const std::exception& ex) {
     return fail(ex.what());

@@ -67,6 +67,7 @@ struct TraceOptions {
   CommonOptions common;
   std::string endpoint;
   bool json = false;
+  std::string flow = "all";  // all | latest | quarantine | release
 };
 
 struct RunOptions {

@@ -75,4 +75,11 @@ std::optional<Timeline> LabLogs::latestTimeline(const std::string& ip, const std
   return buildTimeline(ids.back(), flowRows(ids.back()), rows);
 }
 
+std::vector<Timeline> LabLogs::timelines(const std::string& ip, const std::string& uid) {
+  auto rows = endpointRows(ip, uid);
+  std::vector<Timeline> out;
+  for (const auto& id : flowIds(rows)) out.push_back(buildTimeline(id, flowRows(id), rows));
+  return out;
+}
+
 }  // namespace fabric::lab

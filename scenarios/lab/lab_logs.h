@@ -39,6 +39,8 @@ class LabLogs {
 
   // The timeline of the endpoint's latest flow; nullopt when no log of it carries a flow id.
   std::optional<Timeline> latestTimeline(const std::string& ip, const std::string& uid);
+  // The timelines of every flow of the endpoint, oldest first (by the first log of each flow).
+  std::vector<Timeline> timelines(const std::string& ip, const std::string& uid);
 
  private:
   std::unique_ptr<faz::LogSearch> search_;

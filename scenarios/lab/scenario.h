@@ -42,8 +42,8 @@ enum class ConditionKind {
   kNoLogsMatching,       // no logs matching "<filter>" ["<filter>"...]
   kOutputContains,       // output contains "<text>"        (of the last cli / endpoint step)
   kOutputLacks,          // output lacks "<text>"
-  kTimelineSteps,        // timeline <endpoint> steps A..B [in order]
-  kTimelineWithout,      // timeline <endpoint> without step N
+  kTimelineSteps,        // timeline <endpoint> [flow latest|quarantine|release] steps A..B [in order]
+  kTimelineWithout,      // timeline <endpoint> [flow …] without step N
 };
 
 struct Condition {
@@ -54,6 +54,7 @@ struct Condition {
   int first_step = 0;   // timeline: A (or N for kTimelineWithout)
   int last_step = 0;    // timeline: B
   bool in_order = false;
+  std::string flow;     // timeline: which flow (latest | quarantine | release); "" = latest
   bool operator==(const Condition&) const = default;
 };
 

@@ -28,12 +28,13 @@ std::string conditionText(const Condition& c) {
     case ConditionKind::kOutputContains: return "output contains " + quoteWord(c.text);
     case ConditionKind::kOutputLacks: return "output lacks " + quoteWord(c.text);
     case ConditionKind::kTimelineSteps: {
+      const std::string flow = c.flow.empty() ? "" : " flow " + c.flow;
       std::string range = std::to_string(c.first_step);
       if (c.last_step != c.first_step) range += ".." + std::to_string(c.last_step);
-      return "timeline " + quoteWord(c.subject) + " steps " + range + (c.in_order ? " in order" : "");
+      return "timeline " + quoteWord(c.subject) + flow + " steps " + range + (c.in_order ? " in order" : "");
     }
     case ConditionKind::kTimelineWithout:
-      return "timeline " + quoteWord(c.subject) + " without step " + std::to_string(c.first_step);
+      return "timeline " + quoteWord(c.subject) + (c.flow.empty() ? "" : " flow " + c.flow) + " without step " + std::to_string(c.first_step);
   }
   return "";
 }

@@ -211,7 +211,7 @@ class Parser {
         return std::nullopt;
       }
       bool declared = scenario_.endpoints.empty() ? name == "pc1" : scenario_.endpoint(name) != nullptr;
-      if (declared && (attr == "ip" || attr == "hostname" || attr == "uid")) return "";
+      if (declared && (attr == "ip" || attr == "hostname" || attr == "uid" || attr == "serial")) return "";
       return std::nullopt;
     };
     std::string error;
@@ -407,6 +407,16 @@ class Parser {
     if (w[0] == "timeline") {
       if (w.size() < 2) fail("timeline needs an endpoint: timeline ENDPOINT steps A..B [in order]");
       c.subject = endpointRef(w[1]);
+      if (w.size() >= 3 && w[2] == "flow") {  // timeline ENDPOINT flow latest|quarantine|release …
+        if (w.size() < 4 || (w[3] != "latest" && w[3] != "quarantine" && w[3] != "release"))
+          fail("expected `flow latest`, `flow quarantine` or `flow release` after the endpoint, not '" +
+               (w.size() < 4 ? std::string() : w[3]) + "'");
+        std::vector<std::string> rest(w.begin(), w.begin() + 2);
+        rest.insert(rest.end(), w.begin() + 4, w.end());
+        Condition inner = condition(rest, for_wait);
+        inner.flow = w[3];
+        return inner;
+      }
       if (is({"timeline", "*", "without", "step", "*"})) {
         c.kind = ConditionKind::kTimelineWithout;
         if (!parseInt(w[4], 1, 5, c.first_step)) fail("step numbers go from 1 to 5, not '" + w[4] + "'");
@@ -460,8 +470,8 @@ class Parser {
   static std::string conditionHint() {
     return " (conditions: ENDPOINT quarantined | ENDPOINT not quarantined | ENDPOINT connected [to ems|fortigate] "
            "| ENDPOINT not connected to fortigate | NAME up | NAME down | logs matching \"FILTER\" | no logs "
-           "matching \"FILTER\" | output contains|lacks \"TEXT\" | timeline ENDPOINT steps A..B [in order] | "
-           "timeline ENDPOINT without step N)";
+           "matching \"FILTER\" | output contains|lacks \"TEXT\" | timeline ENDPOINT [flow latest|quarantine|release] "
+           "steps A..B [in order] | timeline ENDPOINT [flow …] without step N)";
   }
 
   std::vector<std::string> lines_;

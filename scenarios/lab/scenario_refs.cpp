@@ -25,7 +25,7 @@ std::optional<std::string> expandReferences(std::string_view text, const Referen
     }
     auto value = lookup(ref.substr(0, dot), ref.substr(dot + 1));
     if (!value) {
-      error = "unknown reference ${" + ref + "} (nodes: ip, serial, hostname; endpoints: ip, hostname, uid)";
+      error = "unknown reference ${" + ref + "} (nodes: ip, serial, hostname; endpoints: ip, hostname, uid, serial)";
       return std::nullopt;
     }
     out += *value;

@@ -62,9 +62,14 @@ std::string ScenarioRunner::endpointUid(const std::string& endpoint) {
   auto status = lab_.endpointStatus(endpoint);
   if (status && status->contains("uid") && (*status)["uid"].is_string()) return (*status)["uid"];
   // A stopped agent still has its identity file.
+  return endpointIdentity(endpoint, "uid");
+}
+
+// A field of the agent's identity file (agent.json, written at its first start).
+std::string ScenarioRunner::endpointIdentity(const std::string& endpoint, const char* key) {
   auto text = readFile(lab_.home(endpoint) / "agent.json");
   auto j = nlohmann::json::parse(text.value_or(""), nullptr, false);
-  if (j.is_object() && j.contains("uid") && j["uid"].is_string()) return j["uid"];
+  if (j.is_object() && j.contains(key) && j[key].is_string()) return j[key];
   return "";
 }
 
@@ -86,6 +91,11 @@ std::string ScenarioRunner::expand(const std::string& text) {
       std::string uid = endpointUid(e->name);
       if (uid.empty()) return std::nullopt;
       return uid;
+    }
+    if (attr == "serial") {  // the FortiClient serial, devid of the endpoint's logs
+      std::string serial = endpointIdentity(e->name, "serial");
+      if (serial.empty()) return std::nullopt;
+      return serial;
     }
     return std::nullopt;
   };
@@ -161,17 +171,20 @@ ConditionState ScenarioRunner::evaluate(const Condition& c) {
     case ConditionKind::kTimelineWithout: {
       try {
         LabLogs logs(lab_.home("fortianalyzer"));
-        auto t = logs.latestTimeline(lab_.address(c.subject), endpointUid(c.subject));
+        const FlowChoice choice = parseFlowChoice(c.flow.empty() ? "latest" : c.flow).value_or(FlowChoice::kLatest);
+        const auto all = logs.timelines(lab_.address(c.subject), endpointUid(c.subject));
+        const Timeline* t = chooseFlow(all, choice);
         if (!t) {
           s.holds = c.kind == ConditionKind::kTimelineWithout;
-          s.observed = "no flow of " + c.subject + " in the FortiAnalyzer's logs";
+          s.observed = "no " + (choice == FlowChoice::kLatest ? std::string() : toString(choice) + " ") + "flow of " +
+                       c.subject + " in the FortiAnalyzer's logs (" + std::to_string(all.size()) + " flow(s) in all)";
           return s;
         }
         std::string present;
         for (const auto& step : t->steps) {
           if (step.present) present += (present.empty() ? "" : ",") + std::to_string(step.number);
         }
-        s.observed = "flow " + t->flow_id + " has steps " + (present.empty() ? "none" : present);
+        s.observed = (t->kind.empty() ? "" : t->kind + " ") + "flow " + t->flow_id + " has steps " + (present.empty() ? "none" : present);
         if (c.kind == ConditionKind::kTimelineWithout) s.holds = !t->steps[c.first_step - 1].present;
         else s.holds = c.in_order ? t->inOrder(c.first_step, c.last_step) : t->hasSteps(c.first_step, c.last_step);
         if (!s.holds && c.in_order && t->hasSteps(c.first_step, c.last_step)) s.observed += " (out of order)";
@@ -187,13 +200,14 @@ ConditionState ScenarioRunner::evaluate(const Condition& c) {
 void ScenarioRunner::printTimeline(const std::string& endpoint) {
   try {
     LabLogs logs(lab_.home("fortianalyzer"));
-    auto t = logs.latestTimeline(lab_.address(endpoint), endpointUid(endpoint));
+    const auto all = logs.timelines(lab_.address(endpoint), endpointUid(endpoint));
     std::string label = endpoint + " (" + lab_.address(endpoint) + ")";
-    if (!t) {
+    if (all.empty()) {
       out_ << "Timeline of " << label << ": no flow in the FortiAnalyzer's logs\n";
       return;
     }
-    out_ << formatTimeline(*t, label);
+    // Every flow of the endpoint, oldest first: a quarantine, then its release, each on its own.
+    for (std::size_t i = 0; i < all.size(); ++i) out_ << (i ? "\n" : "") << formatTimeline(all[i], label);
   } catch (const std::exception& e) {
     out_ << "Timeline of " << endpoint << ": " << e.what() << "\n";
   }

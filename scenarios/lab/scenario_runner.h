@@ -37,6 +37,7 @@ class ScenarioRunner {
   bool runStep(const Step& step, std::string& failure);
   std::vector<std::string> expandTargets(const std::vector<std::string>& targets, bool for_start) const;
   std::string endpointUid(const std::string& endpoint);
+  std::string endpointIdentity(const std::string& endpoint, const char* key);
   // ${NAME.ATTR} replaced with this lab's values; throws std::runtime_error on an unknown one.
   std::string expand(const std::string& text);
 

@@ -57,10 +57,31 @@ int stepOf(const nlohmann::json& row) {
   return 0;
 }
 
+// What a log of the flow says the flow does ("" when it does not say). EMS's lines (0109045010/12/13)
+// and the FortiGate's manual-call line (0100044548) carry `action`; a FortiGate refusal or REST API
+// line names the call (`Q-<ip>` / `U-<ip>`); a stitch firing (0100046600) or an IoC notification
+// starts a quarantine.
+std::string flowKindOf(const nlohmann::json& row) {
+  const std::string action = field(row, "action");
+  if (action == "unquarantine") return "release";
+  if (action == "quarantine") return "quarantine";
+  const DeviceKind kind = deviceKind(str(row, "devid"));
+  if (kind == DeviceKind::kFortiAnalyzer) return "quarantine";
+  if (kind == DeviceKind::kFortiGate) {
+    if (str(row, "logid") == "0100046600") return "quarantine";
+    const std::string msg = field(row, "msg");
+    if (msg.rfind("U-", 0) == 0) return "release";
+    if (msg.rfind("Q-", 0) == 0) return "quarantine";
+  }
+  return "";
+}
+
 // FortiClient log lines carry only date and time to the second; the moment the FortiAnalyzer
-// received the line is the precise time of step 1 ("FortiClient sends logs to the FortiAnalyzer").
+// received the line is the precise time of step 1 ("FortiClient sends logs to the FortiAnalyzer"),
+// and of the endpoint's own quarantine/release event in step 5 (whole seconds would put it before
+// the steps that caused it).
 int64_t stepTimeNs(const nlohmann::json& row, int step) {
-  if (step == 1) {
+  if (step == 1 || deviceKind(str(row, "devid")) == DeviceKind::kFortiClient) {
     auto it = row.find("received_ns");
     if (it != row.end() && it->is_number_integer()) return it->get<int64_t>();
   }
@@ -140,6 +161,7 @@ Timeline buildTimeline(const std::string& flow_id, const std::vector<nlohmann::j
   t.flow_id = flow_id;
   for (int i = 0; i < 5; ++i) t.steps.push_back(TimelineStep{i + 1, kTitles[i]});
   for (const auto& row : flow_rows) {
+    if (t.kind.empty()) t.kind = flowKindOf(row);
     int step = stepOf(row);
     if (step < 1) continue;
     add(t.steps[step - 1], row);
@@ -149,6 +171,11 @@ Timeline buildTimeline(const std::string& flow_id, const std::vector<nlohmann::j
         if (!t.indicator.empty()) break;
       }
     }
+  }
+  if (t.kind == "release") {
+    t.steps[2].title = "FortiGate checks the endpoint and its EMS credentials, asks EMS to release it";
+    t.steps[3].title = "EMS finds the endpoint and sends it the unquarantine message";
+    t.steps[4].title = "The endpoint releases itself and tells FortiGate and EMS";
   }
   // Step 1: the endpoint's log that carried the indicator, written before the FortiAnalyzer acted.
   if (!t.steps[0].present && t.steps[1].present && !t.indicator.empty()) {
@@ -164,9 +191,33 @@ Timeline buildTimeline(const std::string& flow_id, const std::vector<nlohmann::j
   return t;
 }
 
+std::optional<FlowChoice> parseFlowChoice(const std::string& word) {
+  if (word == "latest") return FlowChoice::kLatest;
+  if (word == "quarantine") return FlowChoice::kQuarantine;
+  if (word == "release") return FlowChoice::kRelease;
+  return std::nullopt;
+}
+
+std::string toString(FlowChoice choice) {
+  switch (choice) {
+    case FlowChoice::kLatest: return "latest";
+    case FlowChoice::kQuarantine: return "quarantine";
+    case FlowChoice::kRelease: return "release";
+  }
+  return "latest";
+}
+
+const Timeline* chooseFlow(const std::vector<Timeline>& timelines, FlowChoice choice) {
+  for (auto it = timelines.rbegin(); it != timelines.rend(); ++it) {
+    if (choice == FlowChoice::kLatest || it->kind == toString(choice)) return &*it;
+  }
+  return nullptr;
+}
+
 std::string formatTimeline(const Timeline& t, const std::string& endpoint_label) {
   std::ostringstream o;
-  o << "Timeline of " << endpoint_label << ", flow " << (t.flow_id.empty() ? "(none)" : t.flow_id);
+  o << "Timeline of " << endpoint_label << ", " << (t.kind.empty() ? "" : t.kind + " ") << "flow "
+    << (t.flow_id.empty() ? "(none)" : t.flow_id);
   if (!t.indicator.empty()) o << ", indicator " << t.indicator;
   o << "\n";
   int64_t previous = 0;
@@ -204,7 +255,7 @@ nlohmann::json timelineJson(const Timeline& t) {
     }
     steps.push_back(std::move(j));
   }
-  return {{"flow_id", t.flow_id}, {"indicator", t.indicator}, {"steps", steps}};
+  return {{"flow_id", t.flow_id}, {"kind", t.kind}, {"indicator", t.indicator}, {"steps", steps}};
 }
 
 }  // namespace fabric::lab

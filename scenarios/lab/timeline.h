@@ -39,6 +39,9 @@ struct TimelineStep {
 
 struct Timeline {
   std::string flow_id;
+  // What the flow does: "quarantine", "release" (an unquarantine, U-<ip>), or "" when its logs do
+  // not say (a flow whose only log is a refusal without an action, for instance).
+  std::string kind;
   std::string indicator;    // as the FortiAnalyzer named it, when it did
   std::vector<TimelineStep> steps;  // always 5, numbered 1..5
   bool hasSteps(int first, int last) const;
@@ -52,6 +55,14 @@ std::vector<std::string> flowIds(const std::vector<nlohmann::json>& endpoint_row
 // `flow_rows`: every log with the flow id, oldest first; `endpoint_rows`: the endpoint's logs.
 Timeline buildTimeline(const std::string& flow_id, const std::vector<nlohmann::json>& flow_rows,
                        const std::vector<nlohmann::json>& endpoint_rows);
+
+// Which of an endpoint's flows a check or a trace means: the newest one, or the newest one that
+// quarantines / releases the endpoint.
+enum class FlowChoice { kLatest, kQuarantine, kRelease };
+std::optional<FlowChoice> parseFlowChoice(const std::string& word);  // latest | quarantine | release
+std::string toString(FlowChoice choice);
+// The chosen flow among `timelines` (oldest first); nullptr when there is none of that kind.
+const Timeline* chooseFlow(const std::vector<Timeline>& timelines, FlowChoice choice);
 
 std::string formatTimeline(const Timeline& timeline, const std::string& endpoint_label);
 nlohmann::json timelineJson(const Timeline& timeline);

@@ -7,15 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "common/base/clock.h"
-#include "common/config/engine.h"
-#include "ems/agent_protocol.h"
 #include "ems/console_commands.h"
-#include "ems/ems_schema.h"
-#include "ems/quarantine_service.h"
-#include "ems/rest_api.h"
-#include "ems/session_store.h"
-#include "ems/state_db.h"
+#include "tests/support/ems_stack.h"
 
 namespace fabric::ems::fuzz {
 
@@ -28,15 +21,8 @@ struct CountingTransport : AgentTransport {
   void close(ConnId conn, const std::string&) override { closed[conn] = true; }
 };
 
-struct Env {
-  Env()
-      : engine(makeEmsSchema(), "FCTEMS", std::string(32, 'k')),
-        db(openStateDb(":memory:")),
-        registry(*db), queue(*db), audit(*db),
-        events(sink, clock, "FCTEMS", "FCTEMS0000012345"),
-        state{engine, registry, queue, audit, events, clock, "FCTEMS0000012345"},
-        agents(state, transport), quarantine(state, agents), sessions(clock),
-        rest(state, quarantine, sessions) {
+struct Env : test::EmsStack<NullSink, CountingTransport> {
+  Env() : EmsStack(std::string(32, 'k'), ":memory:") {
     const char* lines[] = {"config system admin", "edit \"admin\"", "set password S3cret!", "next", "end",
                            "config system server", "set remote-https-access enable", "end",
                            "config endpoint profile", "edit \"default\"", "set faz-address 127.0.1.2", "next", "end",
@@ -71,20 +57,6 @@ struct Env {
     }
   }
 
-  ManualClock clock;
-  NullSink sink;
-  CountingTransport transport;
-  config::Engine engine;
-  std::unique_ptr<SqliteDb> db;
-  EndpointRegistry registry;
-  CommandQueue queue;
-  AuditLog audit;
-  EmsEvents events;
-  EmsState state;
-  AgentProtocol agents;
-  QuarantineService quarantine;
-  SessionStore sessions;
-  RestApi rest;
   std::string cookie, csrf;
 };
 

@@ -208,8 +208,12 @@ TEST_CASE("IoC from the analyzer → stitch → Q-<ip> at the EMS; U- by diagnos
     CHECK(call.body["uid"] == kUid);
     CHECK(call.body["flow_id"] == "F-20261129-000001-abcd");
     CHECK(call.remote_address == lab.fgt_ip);  // the connector binds to the FortiGate's address
-    REQUIRE(waitFor([&] { return sink.has("logid=\"0107045128\""); }));
-    for (const char* id : {"0100022953", "0100046600", "0107045128"}) {
+    REQUIRE(waitFor([&] {
+      return console("diagnose endpoint forticlient-ems-rest-api queue-list").output.find("state=done") !=
+             std::string::npos;
+    }));
+    CHECK_FALSE(sink.has("logid=\"0107045128\""));  // nothing failed before: no "recovered" line
+    for (const char* id : {"0100022953", "0100046600"}) {
       INFO(id);
       CHECK(waitFor([&] { return faz.hasLine(std::string("logid=\"") + id + "\"") ; }));
     }

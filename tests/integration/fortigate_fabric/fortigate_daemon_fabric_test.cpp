@@ -236,7 +236,9 @@ TEST_CASE("fortigate daemon: IoC → Q- at the EMS, U- by diagnose, failure reas
   CHECK(ems.calls()[0].remote_address == fgt_ip);
   REQUIRE(fgt_it::waitFor([&] { return lastCall().find("state=done") != std::string::npos; }));
   const auto event_log = readFile(home / "event.log").value_or("");
-  for (const char* id : {"0107045057", "0100022953", "0100046600", "0107045128"}) {
+  // A first call that succeeds logs no 0107045128 ("recovered from an error": nothing failed).
+  CHECK(readFile(home / "event.log").value_or("").find("logid=\"0107045128\"") == std::string::npos);
+  for (const char* id : {"0107045057", "0100022953", "0100046600"}) {
     INFO(id);
     CHECK(event_log.find(std::string("logid=\"") + id + "\"") != std::string::npos);
     CHECK(fgt_it::waitFor([&] { return faz.hasLine(std::string("logid=\"") + id + "\""); }));
@@ -249,6 +251,9 @@ TEST_CASE("fortigate daemon: IoC → Q- at the EMS, U- by diagnose, failure reas
   CHECK(u.out.rfind("queued: U-" + agent_ip, 0) == 0);
   REQUIRE(fgt_it::waitFor([&] { return ems.calls().size() == 2; }));
   CHECK(ems.calls()[1].path == "/api/v1/endpoints/unquarantine");
+  // The manual call was logged when it was queued (0100044548), with its flow id, at the analyzer too.
+  CHECK(readFile(home / "event.log").value_or("").find("logid=\"0100044548\"") != std::string::npos);
+  CHECK(fgt_it::waitFor([&] { return faz.hasLine("logid=\"0100044548\"", "flowid=\"F-"); }));
 
   // Failure reasons, each in queue-list.
   ems.setCallAnswer(409, "Quarantine is not supported on FortiClient (Linux)");
@@ -443,7 +448,10 @@ TEST_CASE("fortigate and ems daemons: a quarantine the endpoint never answers fa
                   "(command-timeout) after it was sent 1 time") != std::string::npos);
   CHECK(last.find("EMS command 1 at the endpoint: timeout") != std::string::npos);
   const auto log = readFile(lab.home / "event.log").value_or("");
-  CHECK(log.find("logid=\"0107045128\"") != std::string::npos);  // the REST call itself succeeded
+  // The manual call was logged when queued; the REST call itself succeeded at once, so there is no
+  // "EMS REST API recovered from an error" (0107045128): nothing failed before it.
+  CHECK(log.find("logid=\"0100044548\"") != std::string::npos);
+  CHECK(log.find("logid=\"0107045128\"") == std::string::npos);
   CHECK(log.find("EMS reports command 1 timed out at the endpoint") != std::string::npos);  // then 0107045122
   endpoint.stop();
   CHECK(lab.fgt->kill(SIGTERM) == 0);

@@ -279,6 +279,9 @@ TEST_CASE("fabricctl: up, status, cli, logs, the demo feed, endpoint, trace, run
     CHECK(contains(a.endpoint("pc1").value("os_version", ""), "Windows"));
     CHECK(a.endpoint("pc2").value("os", "") == "macos");
     CHECK(contains(a.endpoint("pc2").value("os_version", ""), "macOS"));
+    // Each endpoint is its own FortiClient: its own serial, the devid of its logs.
+    CHECK(a.endpoint("pc1").value("serial", "").rfind("FCT8", 0) == 0);
+    CHECK(a.endpoint("pc1").value("serial", "") != a.endpoint("pc2").value("serial", ""));
     CHECK(b.endpoint("pc1").value("os", "") == "linux");
     CHECK(b.endpoint("pc1").value("fortigate", "") == "connected");
     auto text = a.run({"status"});
@@ -418,6 +421,13 @@ TEST_CASE("fabricctl: up, status, cli, logs, the demo feed, endpoint, trace, run
     CHECK(t2.value("indicator", "") == "fresh.lab.example");
     CHECK(t2.value("flow_id", "") != tj.value("flow_id", ""));
     CHECK(b.run({"trace", "pc1"}).exit_code != 0);
+    // --flow: pc1 has a quarantine flow and no release flow yet.
+    auto tq = json::parse(a.run({"trace", "pc1", "--flow", "quarantine", "--json"}).output, nullptr, false);
+    CHECK(tq.value("kind", "") == "quarantine");
+    CHECK(tq.value("flow_id", "") == tj.value("flow_id", ""));
+    auto no_release = a.run({"trace", "pc1", "--flow", "release"});
+    CHECK(no_release.exit_code != 0);
+    CHECK(contains(no_release.output, "no release flow of pc1"));
 
     // run --dir: a scenario on this lab, which stays up afterwards.
     auto file = writeScenario(a.dir / "user", "check.scenario",

@@ -23,6 +23,7 @@ const fs::path kFabricctl = fs::path(FABRIC_BIN_DIR) / "fabricctl";
 // missing from this list.
 const std::set<std::string> kTested = {"seed",
                                        "manual-quarantine",
+                                       "two-endpoints",
                                        "ems-down-then-back",
                                        "offline-endpoint",
                                        "prereq-linux-endpoint",
@@ -33,7 +34,7 @@ const std::set<std::string> kTested = {"seed",
                                        "prereq-ems-serial-mismatch",
                                        "prereq-not-connected"};
 
-void runScenario(const std::string& name) {
+std::string runScenario(const std::string& name) {
   REQUIRE(kTested.count(name) == 1);
   auto r = runCommand(kFabricctl, {"run", (kSource / "scenarios" / (name + ".scenario")).string()},
                       std::chrono::minutes(4));
@@ -41,13 +42,30 @@ void runScenario(const std::string& name) {
   CHECK_FALSE(r.timed_out);
   CHECK(r.exit_code == 0);
   CHECK(r.output.find("\nPASS ") != std::string::npos);
+  return r.output;
 }
 
 }  // namespace
 
 // One test case per shipped scenario.
-TEST_CASE("scenario: seed flow, IoC to quarantine, five steps in order") { runScenario("seed"); }
+TEST_CASE("scenario: seed flow, IoC to quarantine, five steps in order, then the release") {
+  const std::string out = runScenario("seed");
+  INFO(out);
+  // The demo's printout: the five-step quarantine flow first (every step has its log), then the
+  // release flow.
+  const auto q = out.find("Timeline of pc1 (");
+  REQUIRE(q != std::string::npos);
+  CHECK(out.compare(out.find(", ", q) + 2, std::string("quarantine flow ").size(), "quarantine flow ") == 0);
+  const auto r = out.find(", release flow ", q);
+  REQUIRE(r != std::string::npos);
+  const std::string quarantine_timeline = out.substr(q, r - q);
+  CHECK(quarantine_timeline.find("(no log)") == std::string::npos);
+  CHECK(quarantine_timeline.find("  5  ") != std::string::npos);
+}
 TEST_CASE("scenario: manual Q-/U- from the FortiGate CLI") { runScenario("manual-quarantine"); }
+TEST_CASE("scenario: two endpoints, own serials and devices, only the infected one quarantined") {
+  runScenario("two-endpoints");
+}
 TEST_CASE("scenario: EMS killed with a call queued, then back") { runScenario("ems-down-then-back"); }
 TEST_CASE("scenario: offline endpoint (EMS keeps the command, delivers it on reconnect)") {
   runScenario("offline-endpoint");

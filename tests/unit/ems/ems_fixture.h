@@ -10,18 +10,11 @@
 
 #include <catch2/catch.hpp>
 
-#include "common/config/engine.h"
-#include "ems/agent_protocol.h"
-#include "ems/ems_schema.h"
-#include "ems/quarantine_service.h"
-#include "ems/rest_api.h"
-#include "ems/session_store.h"
-#include "ems/state_db.h"
+#include "tests/support/ems_stack.h"
 
 namespace fabric::ems::test {
 
 inline const std::string kKey = "0123456789abcdef0123456789abcdef";
-inline const std::string kSerial = "FCTEMS0000012345";
 inline const std::string kFgt = "127.0.1.1";   // the FortiGate in gateway list gl1
 inline const std::string kUid1 = "0123456789ABCDEF0123456789ABCDEF01234567";
 inline const std::string kUid2 = "89ABCDEF0123456789ABCDEF0123456789ABCDEF";
@@ -91,19 +84,9 @@ struct FakeTransport : AgentTransport {
   }
 };
 
-struct Ems {
+struct Ems : EmsStack<VectorSink, FakeTransport> {
   explicit Ems(const std::string& db_path = ":memory:", const std::vector<std::string>& config = kLabConfig)
-      : engine(makeEmsSchema(), "FCTEMS", kKey),
-        db(openStateDb(db_path)),
-        registry(*db),
-        queue(*db),
-        audit(*db),
-        events(sink, clock, "FCTEMS", kSerial),
-        state{engine, registry, queue, audit, events, clock, kSerial},
-        agents(state, transport),
-        quarantine(state, agents),
-        sessions(clock),
-        rest(state, quarantine, sessions) {
+      : EmsStack(kKey, db_path) {
     run(config);
   }
 
@@ -168,20 +151,6 @@ struct Ems {
     return rest.handle(request("GET", path, "", from));
   }
 
-  ManualClock clock;
-  VectorSink sink;
-  FakeTransport transport;
-  config::Engine engine;
-  std::unique_ptr<SqliteDb> db;
-  EndpointRegistry registry;
-  CommandQueue queue;
-  AuditLog audit;
-  EmsEvents events;
-  EmsState state;
-  AgentProtocol agents;
-  QuarantineService quarantine;
-  SessionStore sessions;
-  RestApi rest;
   std::string cookie, csrf;
 };
 

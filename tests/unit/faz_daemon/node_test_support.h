@@ -2,8 +2,6 @@
 // A FazNode in a temporary home with a hand-driven executor (the test thread plays the event loop)
 // and fake FortiGate peers that record what the analyzer sends them.
 
-#include <stdlib.h>
-
 #include <chrono>
 #include <deque>
 #include <filesystem>
@@ -19,28 +17,12 @@
 
 #include "common/base/clock.h"
 #include "fortianalyzer/daemon/faz_node.h"
+#include "tests/support/temp_dir.h"
 
 namespace fabric::faz::test {
 
-class TempHome {
- public:
-  TempHome() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "faz_node_XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempHome() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-  void write(const std::string& name, const std::string& text) const {
-    std::filesystem::create_directories((path_ / name).parent_path());
-    std::ofstream(path_ / name, std::ios::binary) << text;
-  }
-
- private:
-  std::filesystem::path path_;
-};
+// The node's home: a fresh directory, removed at scope exit.
+using TempHome = fabric::test::TempDir;
 
 // Collects work posted from the pipeline's threads; the test runs it with drainUntil().
 class ManualLoop {

@@ -1,6 +1,4 @@
 // kill -9 of a process running the pipeline: every line whose seq was acked is in the store.
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -13,6 +11,7 @@
 #include "fortianalyzer/store/sqlite_db.h"
 #include "fortianalyzer/store/stored_logs.h"
 #include "ingest_test_support.h"
+#include "tests/support/crash_child.h"
 
 using namespace fabric::faz;
 using fabric::faz::test::fgtLine;
@@ -52,37 +51,18 @@ constexpr int kLinesPerSeq = 50;
 TEST_CASE("kill -9 while ingesting loses no acked line") {
   TempDir dir;
   std::string path = dir.file("logs.db");
-  int fds[2];
-  REQUIRE(pipe(fds) == 0);
-  pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    close(fds[0]);
-    childIngest(path, fds[1]);
-  }
-  close(fds[1]);
-  struct Reaper {
-    pid_t pid;
-    ~Reaper() {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-  } reaper{pid};
+  fabric::test::CrashChild child([&](int fd) { childIngest(path, fd); });
   uint64_t acked = 0;
   for (int reports = 0; reports < 40; ++reports) {
     uint64_t seq = 0;
-    REQUIRE(read(fds[0], &seq, sizeof seq) == static_cast<ssize_t>(sizeof seq));
+    REQUIRE(child.read(seq));
     CHECK(seq == acked + 1);  // in order, none skipped
     acked = seq;
   }
-  REQUIRE(kill(pid, SIGKILL) == 0);
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  REQUIRE(WIFSIGNALED(status));
+  REQUIRE(child.kill9());
   // Acks written after our last read but before the kill count too.
   uint64_t seq = 0;
-  while (read(fds[0], &seq, sizeof seq) == static_cast<ssize_t>(sizeof seq)) acked = seq;
-  close(fds[0]);
+  while (child.read(seq)) acked = seq;
   REQUIRE(acked >= 40);
 
   std::set<int64_t> sessions;

@@ -1,32 +1,17 @@
 #pragma once
 // Helpers shared by the faz_ingest tests.
 
-#include <stdlib.h>
-
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 #include <chrono>
-#include <filesystem>
 #include <string>
 #include <thread>
 
+#include "tests/support/temp_dir.h"
+
 namespace fabric::faz::test {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "faz_ingest_XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using fabric::test::TempDir;
 
 // A FortiGate webfilter line as gen-fgt-logs.py writes it, with a chosen session id and host.
 inline std::string fgtLine(int session, const std::string& host = "www.example.com",

@@ -1,7 +1,5 @@
 // kill -9 in the middle of writing: every log whose commit was reported survives, the database is
 // consistent, and ids handed out before the crash are never handed out again.
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -11,6 +9,7 @@
 #include "fortianalyzer/store/sqlite_db.h"
 #include "fortianalyzer/store/stored_logs.h"
 #include "store_test_support.h"
+#include "tests/support/crash_child.h"
 
 using namespace fabric::faz;
 using fabric::faz::test::LogSpec;
@@ -44,28 +43,15 @@ namespace {
 TEST_CASE("kill -9 mid-stream loses nothing that was reported committed") {
   TempDir dir;
   std::string path = dir.file("logs.db");
-  int fds[2];
-  REQUIRE(pipe(fds) == 0);
-  pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    close(fds[0]);
-    childWriter(path, fds[1]);
-  }
-  close(fds[1]);
+  fabric::test::CrashChild child([&](int fd) { childWriter(path, fd); });
   LogId reported = 0;
   for (int reports = 0; reports < 8; ++reports) {
     LogId id = 0;
-    ssize_t n = read(fds[0], &id, sizeof id);
-    REQUIRE(n == static_cast<ssize_t>(sizeof id));
+    REQUIRE(child.read(id));
     reported = id;
   }
   // The child is appending the next logs right now.
-  REQUIRE(kill(pid, SIGKILL) == 0);
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  REQUIRE(WIFSIGNALED(status));
-  close(fds[0]);
+  REQUIRE(child.kill9());
 
   {
     SqliteDb db(path, false, false);

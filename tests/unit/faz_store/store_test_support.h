@@ -1,34 +1,18 @@
 #pragma once
 // Helpers shared by the faz_store tests: a temporary directory and realistic records.
 
-#include <stdlib.h>
-
 // The tests build options and log specs with C++20 designated initializers, naming only what a
 // test cares about; GCC 12's -Wextra flags every omitted member, which is the point here.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
-#include <filesystem>
 #include <string>
 
 #include "fortianalyzer/store/log_record.h"
+#include "tests/support/temp_dir.h"
 
 namespace fabric::faz::test {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "faz_store_XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using fabric::test::TempDir;
 
 struct LogSpec {
   int64_t time_ns = 1764331200000000000;

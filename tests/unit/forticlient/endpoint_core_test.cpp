@@ -250,4 +250,5 @@ TEST_CASE("an activity whose log line cannot be buffered says so") {
   CHECK(out.ok);
   CHECK(out.message.find("log line not recorded: log buffer full") != std::string::npos);
   CHECK(core->status()["log_batches_refused"] == 1);
+  CHECK(core->status()["serial"] == core->identity().serial);
 }

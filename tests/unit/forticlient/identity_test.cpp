@@ -111,3 +111,53 @@ TEST_CASE("Identity::fromJson names the missing field") {
   j["uid"] = "abc";
   CHECK_THROWS_WITH(Identity::fromJson(j), Catch::Contains("40 upper-case hex"));
 }
+
+TEST_CASE("every endpoint has its own FortiClient serial, kept across restarts") {
+  // Two single endpoints (lab agents: one home each, the seed is the home path) must not share the
+  // devid of their logs, as every endpoint once did (FCT8000000000000).
+  auto a_dir = freshDir("serial-a");
+  auto b_dir = freshDir("serial-b");
+  auto a = loadOrCreateIdentity(a_dir, a_dir.string(), {});
+  auto b = loadOrCreateIdentity(b_dir, b_dir.string(), {});
+  CHECK(a.serial != b.serial);
+  CHECK(a.serial != "FCT8000000000000");
+  CHECK(a.mac != b.mac);  // nor a MAC (every endpoint once had 00-15-5D-00-00-00)
+  for (const auto& id : {a, b}) {
+    CHECK(id.serial.size() == 16);
+    CHECK(id.serial.rfind("FCT8", 0) == 0);
+    CHECK(id.serial.find_first_not_of("0123456789", 3) == std::string::npos);
+  }
+  // A restart keeps the serial (it is stored in agent.json with the rest of the identity).
+  CHECK(loadOrCreateIdentity(a_dir, "another-seed", {}).serial == a.serial);
+  // Index 0 of different fleets differ too; one fleet's serials are distinct (tested above).
+  CHECK(fleetIdentity("lab-1", 0, Os::kWindows, "127.0.0.2").serial !=
+        fleetIdentity("lab-2", 0, Os::kWindows, "127.0.0.2").serial);
+  fs::remove_all(a_dir);
+  fs::remove_all(b_dir);
+}
+
+TEST_CASE("an agent.json with the once-shared serial gets its own, from its uid, and keeps it") {
+  auto dir = freshDir("serial-legacy");
+  auto j = fleetIdentity("old", 0, Os::kWindows, "127.0.0.2").toJson();
+  j["serial"] = "FCT8000000000000";
+  REQUIRE(fabric::writeFileAtomically(dir / "agent.json", j.dump()).empty());
+  auto id = loadOrCreateIdentity(dir, "s", {});
+  CHECK(id.serial != "FCT8000000000000");
+  CHECK(id.uid == j["uid"]);
+  CHECK(nlohmann::json::parse(*fabric::readFile(dir / "agent.json"))["serial"] == id.serial);
+  CHECK(loadOrCreateIdentity(dir, "other", {}).serial == id.serial);
+  // Another endpoint's old file (another uid) gets another serial.
+  auto dir2 = freshDir("serial-legacy2");
+  auto j2 = fleetIdentity("old", 1, Os::kWindows, "127.0.0.3").toJson();
+  j2["serial"] = "FCT8000000000000";
+  REQUIRE(fabric::writeFileAtomically(dir2 / "agent.json", j2.dump()).empty());
+  CHECK(loadOrCreateIdentity(dir2, "s", {}).serial != id.serial);
+  fs::remove_all(dir);
+  fs::remove_all(dir2);
+}
+
+TEST_CASE("a malformed serial in agent.json is refused by name") {
+  auto j = fleetIdentity("s", 1, Os::kWindows, "127.0.0.2").toJson();
+  j["serial"] = "FCT12";
+  CHECK_THROWS_WITH(Identity::fromJson(j), Catch::Contains("serial 'FCT12'"));
+}

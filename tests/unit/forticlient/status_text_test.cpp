@@ -19,6 +19,9 @@ TEST_CASE("status text shows quarantine, each link, the log buffer and the enfor
             {"enforcement", {{"mode", "in-process"}}}};
   std::string s = formatEndpointStatus(e);
   CHECK(s.find("WIN-JDOE-1 127.1.0.2 windows uid AB12\n") == 0);
+  auto with_serial = e;
+  with_serial["serial"] = "FCT8123456789012";
+  CHECK(formatEndpointStatus(with_serial).find("WIN-JDOE-1 127.1.0.2 windows uid AB12 serial FCT8123456789012\n") == 0);
   CHECK(s.find("quarantine: quarantined since 1764331200 by fortigate:FGVM01TM00000001 (flow F-1)") != std::string::npos);
   CHECK(s.find("EMS 127.0.0.20:8013: up, serial FCTEMS0000012345, registered") != std::string::npos);
   CHECK(s.find("FortiGate FGT-A 127.0.0.10:8013: up, serial FGVM01TM00000001") != std::string::npos);

@@ -145,14 +145,8 @@ TEST_CASE("a call signs in, verifies the serial and posts with the flow id", "[c
   CHECK(f.ems.posts[0]["body"]["uid"] == kUid);
   CHECK(f.ems.posts[0]["body"]["flow_id"] == "F-20261129-000001-aaaa");
   CHECK(f.ems.last_timeout == 1500ms);
-  REQUIRE(f.log.size() == 1);
-  auto l = fields(f.log[0]);
-  CHECK(l["logid"] == "0107045128");
-  CHECK(l["fctemsname"] == "e01");
-  CHECK(l["fctemssn"] == kEmsSerial);
-  CHECK(l["url"] == "https://127.0.1.3:443/api/v1/endpoints/quarantine");
-  CHECK(l["httpcode"] == "200");
-  CHECK(l["flowid"] == "F-20261129-000001-aaaa");
+  // No failure preceded it: FortiOS logs no "EMS REST API recovered from an error" (45128).
+  CHECK(f.log.empty());
 
   // The session is reused: a second call does not sign in again; U- goes to /unquarantine.
   auto u = f.enqueue("unquarantine");
@@ -204,6 +198,39 @@ TEST_CASE("a fixed configuration lets a retried call succeed", "[connector]") {
   CHECK(f.call(id).state == "done");
   CHECK(f.call(id).attempts == 2);
   CHECK(f.lastLogMsg().find("completed (attempt 2)") != std::string::npos);
+  auto l = fields(f.log.back());
+  CHECK(l["logid"] == "0107045128");
+  CHECK(l["logdesc"] == "EMS REST API recovered from an error");
+  CHECK(l["fctemsname"] == "e01");
+  CHECK(l["fctemssn"] == kEmsSerial);
+  CHECK(l["url"] == "https://127.0.1.3:443/api/v1/endpoints/quarantine");
+  CHECK(l["httpcode"] == "200");
+  CHECK(l["flowid"] == "F-20261129-000001-aaaa");
+  // Recovered once: the next success is a plain one again.
+  const auto logged = f.log.size();
+  auto next = f.enqueue("unquarantine");
+  f.worker.drainOnce();
+  CHECK(f.call(next).state == "done");
+  CHECK(f.log.size() == logged);
+}
+
+TEST_CASE("a call after another call's refusal logs the recovery", "[connector]") {
+  Fixture f;
+  f.ems.call_status = 409;
+  f.ems.call_message = "No profile assigned to the endpoint";
+  auto refused = f.enqueue();
+  f.worker.drainOnce();
+  CHECK(f.call(refused).state == "failed");
+  CHECK(fields(f.log.back())["logid"] == "0107045122");
+  f.ems.call_status = 200;
+  f.ems.call_message = "Endpoint unquarantined";
+  auto next = f.enqueue("unquarantine");
+  f.worker.drainOnce();
+  CHECK(f.call(next).state == "done");
+  CHECK(f.call(next).attempts == 1);
+  REQUIRE(f.log.size() == 2);
+  CHECK(fields(f.log.back())["logid"] == "0107045128");
+  CHECK(fields(f.log.back())["msg"].rfind("U-127.0.2.5 completed (attempt 1)", 0) == 0);
 }
 
 TEST_CASE("timeouts are recorded as such", "[connector]") {

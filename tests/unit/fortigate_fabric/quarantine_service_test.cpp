@@ -63,10 +63,31 @@ TEST_CASE("Q-<ip> of a connected endpoint with a userpass EMS is queued", "[quar
   CHECK(c->request.flow_id == out.flow_id);
   CHECK(out.flow_id.rfind("F-", 0) == 0);
   CHECK(out.flow_id.size() == std::string("F-20251128-000001-abcd").size());
+  // The accepted manual call is logged at once (0100044548 "Action performed"), with its flow id:
+  // the FortiGate's step of the flow comes before EMS acts on it.
+  auto acts = f.log.withLogid("0100044548");
+  REQUIRE(acts.size() == 1);
+  auto a = fields(acts[0]);
+  CHECK(a["logdesc"] == "Action performed");
+  CHECK(a["subtype"] == "system");
+  CHECK(a["ui"] == "console");
+  CHECK(a["user"] == "admin");
+  CHECK(a["action"] == "quarantine");
+  CHECK(a["srcip"] == "127.0.2.5");
+  CHECK(a["flowid"] == out.flow_id);
+  CHECK(a["msg"].rfind("EMS REST API call queued: Q-127.0.2.5 as call", 0) == 0);
   auto again = f.service.requestCode("Q-127.0.2.5", "diagnose");
   CHECK(again.duplicate);
   CHECK(again.call_id == out.call_id);
-  CHECK(f.service.requestCode("U-127.0.2.5", "diagnose").accepted);
+  CHECK(f.log.withLogid("0100044548").size() == 1);  // a duplicate queues nothing new
+  auto u = f.service.request({"unquarantine", "127.0.2.5", "", "rest:bot"});
+  CHECK(u.accepted);
+  acts = f.log.withLogid("0100044548");
+  REQUIRE(acts.size() == 2);
+  CHECK(fields(acts[1])["user"] == "bot");
+  CHECK(fields(acts[1])["ui"] == "REST API");
+  CHECK(fields(acts[1])["action"] == "unquarantine");
+  CHECK(fields(acts[1])["flowid"] == u.flow_id);
 }
 
 TEST_CASE("each failed prerequisite has its own reason", "[quarantine]") {
@@ -124,6 +145,7 @@ TEST_CASE("the quarantine-forticlient action queues with the event's flow id", "
   REQUIRE(calls.size() == 1);
   CHECK(calls[0].request.flow_id == "F-20261129-000007-beef");
   CHECK(calls[0].request.source == "stitch:stitch01");
+  CHECK(f.log.withLogid("0100044548").empty());  // the automation engine logs a stitch's call
   e.endpoint_ip = "127.0.2.99";
   auto r2 = action.run({e, 2, "stitch01", "trigger01", "action01", "quarantine-forticlient"});
   CHECK_FALSE(r2.ok);

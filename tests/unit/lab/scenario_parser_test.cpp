@@ -132,6 +132,26 @@ say EMS is back: the pending command goes out now.
   CHECK(s.steps[23].text == "EMS is back: the pending command goes out now.");
 }
 
+TEST_CASE("timeline conditions name a flow: latest (default), quarantine or release") {
+  auto s = parseOk(R"(expect timeline pc1 steps 1..5 in order
+expect timeline pc1 flow quarantine steps 1..5 in order
+expect timeline pc1 flow release steps 3..5
+expect timeline pc1 flow latest without step 2
+)");
+  REQUIRE(s.steps.size() == 4);
+  CHECK(s.steps[0].condition.flow.empty());
+  CHECK(s.steps[1].condition.flow == "quarantine");
+  CHECK(s.steps[1].condition.in_order);
+  CHECK(s.steps[1].condition.first_step == 1);
+  CHECK(s.steps[1].condition.last_step == 5);
+  CHECK(s.steps[2].condition.flow == "release");
+  CHECK(s.steps[2].condition.first_step == 3);
+  CHECK_FALSE(s.steps[2].condition.in_order);
+  CHECK(s.steps[3].condition.flow == "latest");
+  CHECK(s.steps[3].condition.kind == ConditionKind::kTimelineWithout);
+  CHECK(s.steps[3].condition.subject == "pc1");
+}
+
 TEST_CASE("errors name the line and the problem") {
   struct Case {
     std::string text;
@@ -146,6 +166,9 @@ TEST_CASE("errors name the line and the problem") {
       {"wait output contains \"x\" within 1s\n", 1, "use `expect output"},
       {"expect pc2 quarantined\n", 1, "unknown endpoint or node 'pc2'"},
       {"lab endpoint a\nexpect pc1 quarantined\n", 2, "unknown endpoint or node 'pc1'"},
+      {"expect timeline pc1 flow first steps 1..5\n", 1, "expected `flow latest`, `flow quarantine` or `flow release`"},
+      {"expect timeline pc1 flow\n", 1, "expected `flow latest`"},
+      {"expect timeline pc1 flow release\n", 1, "expected `timeline ENDPOINT steps A..B"},
       {"expect pc1 sleeping\n", 1, "unknown condition 'pc1 sleeping'"},
       {"start all\nlab endpoint pc2\n", 2, "must come before the first step (line 1)"},
       {"lab endpoint pc1\nlab endpoint pc1\n", 2, "already declared on line 1"},
@@ -177,7 +200,7 @@ TEST_CASE("errors name the line and the problem") {
       {"start all\nstop \x01\n", 2, "control character 0x01"},
       {"lab machine x\n", 1, "lab declares endpoints"},
       {"cli fgt: diagnose x Q-${pc2.ip}\n", 1, "unknown reference ${pc2.ip}"},
-      {"cli fgt: x ${pc1.serial}\n", 1, "unknown reference ${pc1.serial}"},
+      {"cli fgt: x ${pc1.mac}\n", 1, "unknown reference ${pc1.mac}"},
       {"cli fgt:\n    a\n    b ${ems}\n", 3, "must be ${NAME.ATTR}"},
       {"expect logs matching \"srcip==${pc1.ip\"\n", 1, "not closed"},
   };
@@ -218,6 +241,8 @@ cli ems:
 endpoint pc1 visit "http://a.example/with space" expect blocked
 wait logs matching "msg=@x y" "level==high" within 1500ms
 expect timeline mac steps 2..4 in order
+expect timeline mac flow release steps 3..5 in order
+wait timeline pc1 flow quarantine without step 2 within 2s
 say done
 )");
   std::string text = formatScenario(s);

@@ -118,6 +118,63 @@ TEST_CASE("flow ids of an endpoint, oldest first, once each") {
   CHECK(flowIds(rows) == std::vector<std::string>{"F-1", "F-2"});
 }
 
+TEST_CASE("a flow says what it does: an IoC or Q- flow quarantines, a U- flow releases") {
+  auto q = buildTimeline("F-1", flowRows(), endpointRows());
+  CHECK(q.kind == "quarantine");  // the analyzer's IoC notification starts it
+  std::vector<json> release = {
+      row(20, kT + 200000000, "FGVM01TM12345678", "event",
+          {{"logdesc", "Action performed"}, {"action", "unquarantine"}, {"msg", "EMS REST API call queued: U-127.1.1.1"}},
+          "F-2"),
+      row(21, kT + 210000000, "FCTEMS0012345678", "event", {{"action", "unquarantine"}}, "F-2"),
+      row(22, kT + 220000000, "FCTEMS0012345678", "event", {{"action", "unquarantine"}}, "F-2"),
+  };
+  release[2]["logid"] = "0109045013";
+  auto u = buildTimeline("F-2", release, endpointRows());
+  CHECK(u.kind == "release");
+  CHECK(u.inOrder(3, 5));
+  CHECK_FALSE(u.steps[0].present);
+  CHECK_FALSE(u.steps[1].present);
+  CHECK(u.steps[4].title == "The endpoint releases itself and tells FortiGate and EMS");
+  // The endpoint's own release event has whole seconds only: it is timed by its receipt, so it
+  // does not put step 5 before the steps that caused it.
+  auto own = row(23, kT, "FCT8001234567890", "event", {{"msg", "Endpoint released from quarantine"}}, "F-2");
+  own["received_ns"] = kT + 230000000;
+  release.push_back(own);
+  auto u2 = buildTimeline("F-2", release, endpointRows());
+  CHECK(u2.steps[4].log_count == 2);
+  CHECK(u2.inOrder(3, 5));
+  // A manual Q-: the FortiGate's queued line comes before EMS's, so 3..5 are in order.
+  std::vector<json> manual = release;
+  for (auto& r : manual) r["fields"]["action"] = "quarantine";
+  manual[0]["fields"]["msg"] = "EMS REST API call queued: Q-127.1.1.1";
+  CHECK(buildTimeline("F-3", manual, endpointRows()).kind == "quarantine");
+  // A FortiGate refusal names the call in its msg only.
+  std::vector<json> refused = {row(30, kT, "FGVM01TM12345678", "event", {{"msg", "U-127.1.1.1 refused: x"}}, "F-4")};
+  CHECK(buildTimeline("F-4", refused, {}).kind == "release");
+  CHECK(buildTimeline("F-5", {row(31, kT, "FCTEMS0012345678", "event", {{"msg", "x"}}, "F-5")}, {}).kind.empty());
+}
+
+TEST_CASE("choosing a flow: the newest, or the newest of a kind") {
+  Timeline q1, r1, q2, unknown;
+  q1.flow_id = "F-1";
+  q1.kind = "quarantine";
+  r1.flow_id = "F-2";
+  r1.kind = "release";
+  q2.flow_id = "F-3";
+  q2.kind = "quarantine";
+  unknown.flow_id = "F-4";
+  std::vector<Timeline> all = {q1, r1, q2, unknown};
+  CHECK(chooseFlow(all, FlowChoice::kLatest)->flow_id == "F-4");
+  CHECK(chooseFlow(all, FlowChoice::kQuarantine)->flow_id == "F-3");
+  CHECK(chooseFlow(all, FlowChoice::kRelease)->flow_id == "F-2");
+  CHECK(chooseFlow({q1}, FlowChoice::kRelease) == nullptr);
+  CHECK(chooseFlow({}, FlowChoice::kLatest) == nullptr);
+  CHECK(parseFlowChoice("release") == FlowChoice::kRelease);
+  CHECK_FALSE(parseFlowChoice("first"));
+  CHECK(formatTimeline(r1, "pc1").rfind("Timeline of pc1, release flow F-2", 0) == 0);
+  CHECK(timelineJson(q1)["kind"] == "quarantine");
+}
+
 TEST_CASE("netns setup: short interface names, one namespace per host, the lab /16") {
   PlanOptions o;
   o.netns = true;
