@@ -22,7 +22,7 @@ constexpr std::chrono::milliseconds kRealTimeout{3000};
 // At most this many endpoints connecting at once (not yet registered with the EMS and a FortiGate);
 // one that has not managed within kStartSettle stops counting (its peers may be down: the others
 // must still start).
-constexpr std::size_t kStartWindow = 64;
+constexpr std::size_t kStartWindow = 256;
 constexpr std::chrono::seconds kStartSettle{10};
 
 nlohmann::json errorReply(const std::string& message) {
