@@ -38,22 +38,25 @@ std::uint64_t CleanObservableCache::hashOf(const logfmt::Observable& o) {
 }
 
 bool CleanObservableCache::isClean(const logfmt::Observable& o, std::uint64_t generation) const {
-  if (slots_.empty()) return false;
+  if (slots_.empty() || o.value.size() > kMaxValue) return false;
   std::uint64_t h = hashOf(o);
   const Entry& e = slots_[h & mask_];
-  bool clean = e.generation == generation && e.hash == h && e.kind == o.kind && e.value == o.value;
+  bool clean = e.generation == generation && e.hash == h &&
+               e.kind == static_cast<std::uint8_t>(o.kind) && e.size == o.value.size() &&
+               std::memcmp(e.value, o.value.data(), e.size) == 0;
   (clean ? hits_ : misses_) += 1;
   return clean;
 }
 
 void CleanObservableCache::markClean(const logfmt::Observable& o, std::uint64_t generation) {
-  if (slots_.empty()) return;
+  if (slots_.empty() || o.value.size() > kMaxValue) return;
   std::uint64_t h = hashOf(o);
   Entry& e = slots_[h & mask_];
   e.hash = h;
   e.generation = generation;
-  e.kind = o.kind;
-  e.value.assign(o.value);
+  e.kind = static_cast<std::uint8_t>(o.kind);
+  e.size = static_cast<std::uint8_t>(o.value.size());
+  std::memcpy(e.value, o.value.data(), o.value.size());
 }
 
 }  // namespace fabric::faz

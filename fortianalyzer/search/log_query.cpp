@@ -139,7 +139,16 @@ SqlQuery candidateBlocksSql(const LogPlan& plan) {
       in += "SELECT first_id FROM block_keys WHERE key_hash = ?";
       out.binds.emplace_back(blockKeyHash(keys[i].first, keys[i].second));
     }
-    where.push_back(in + ")");
+    // Blocks after the key index watermark have no key rows yet (batch_writer.h): their `keys`
+    // blob says whether they may hold the value. No watermark (an older database): all indexed.
+    in += " UNION SELECT first_id FROM blocks WHERE first_id > coalesce((SELECT CAST(value AS "
+          "INTEGER) FROM meta WHERE key = 'keys_indexed_through'), 9223372036854775807) AND "
+          "fabric_block_has_key(keys";
+    for (size_t i = 0; i < keys.size(); ++i) {
+      in += ", ?";
+      out.binds.emplace_back(blockKeyHash(keys[i].first, keys[i].second));
+    }
+    where.push_back(in + "))");
   }
   out.sql = "SELECT first_id, count, min_time_ns, max_time_ns FROM blocks";
   for (size_t i = 0; i < where.size(); ++i) out.sql += (i ? " AND " : " WHERE ") + where[i];

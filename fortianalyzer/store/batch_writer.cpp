@@ -77,7 +77,47 @@ BatchWriter::BatchWriter(SqliteDb& db)
           "first_seen_ns=min(coalesce(first_seen_ns, excluded.first_seen_ns), excluded.first_seen_ns), "
           "last_seen_ns=max(coalesce(last_seen_ns, excluded.last_seen_ns), excluded.last_seen_ns), "
           "log_count=log_count+excluded.log_count")),
-      setNextId_(db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('next_id', ?1)")) {}
+      setNextId_(db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('next_id', ?1)")) {
+  auto st = db.prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key='keys_indexed_through'");
+  if (st.step()) {
+    indexedThrough_ = st.columnInt(0);
+  } else {
+    // A database written before lazy indexing has key rows for every block.
+    auto mx = db.prepare("SELECT coalesce(max(last_id), 0) FROM blocks");
+    indexedThrough_ = mx.step() ? mx.columnInt(0) : 0;
+    auto set = db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('keys_indexed_through', ?1)");
+    set.bindText(1, std::to_string(indexedThrough_));
+    set.step();
+  }
+}
+
+LogId BatchWriter::keyIndexLag(LogId indexedThrough) {
+  return std::clamp<LogId>(indexedThrough / 4, LogId{131072}, LogId{1048576});
+}
+
+void BatchWriter::mergeKeys(LogId through) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> rows;  // (key hash, block first id)
+  {
+    auto st = db_.prepare("SELECT first_id, keys FROM blocks WHERE first_id > ?1 ORDER BY first_id");
+    st.bindInt(1, indexedThrough_);
+    while (st.step()) {
+      std::int64_t first = st.columnInt(0);
+      for (const auto& k : decodeBlockKeys(st.columnText(1))) {
+        rows.emplace_back(blockKeyHash(k.kind, k.value), first);
+      }
+    }
+  }
+  std::sort(rows.begin(), rows.end());  // in index order: each leaf page is visited once
+  for (const auto& [hash, first] : rows) {
+    insertKey_.bindInt(1, hash);
+    insertKey_.bindInt(2, first);
+    insertKey_.step();
+    insertKey_.reset();
+  }
+  auto set = db_.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('keys_indexed_through', ?1)");
+  set.bindText(1, std::to_string(through));
+  set.step();
+}
 
 void BatchWriter::writeBatch(const std::vector<PendingChunk>& chunks) {
   if (chunks.empty()) return;
@@ -126,7 +166,13 @@ void BatchWriter::writeBatch(const std::vector<PendingChunk>& chunks) {
     setNextId_.bindInt(1, lastId + 1);
     setNextId_.step();
     setNextId_.reset();
+    LogId indexed = indexedThrough_;
+    if (lastId - indexedThrough_ >= keyIndexLag(indexedThrough_)) {
+      mergeKeys(lastId);
+      indexed = lastId;
+    }
     db_.exec("COMMIT");
+    indexedThrough_ = indexed;
   } catch (...) {
     block_.clear();
     insertBlock_.reset();
@@ -150,13 +196,7 @@ void BatchWriter::writeBlock() {
   insertBlock_.bindBlob(7, block_.bytes());
   insertBlock_.step();
   insertBlock_.reset();
-  for (const auto& k : keys) {
-    insertKey_.bindInt(1, blockKeyHash(k.kind, k.value));
-    insertKey_.bindInt(2, block_.firstId());
-    insertKey_.step();
-    insertKey_.reset();
-  }
-  block_.clear();
+  block_.clear();  // its key rows are written by the next mergeKeys()
 }
 
 }  // namespace fabric::faz

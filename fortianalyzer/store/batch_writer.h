@@ -26,15 +26,30 @@ struct PendingChunk {
 // (see raw_fields.h); otherwise every pair except those whose value a column already holds.
 std::string encodeFieldsForStore(const LogToStore& log);
 
+// The per-block key index (block_keys) is filled LAZILY: a commit writes its blocks with their
+// `keys` blob only, and once the blocks after the meta value `keys_indexed_through` hold
+// keyIndexLag() logs, one transaction inserts all their key rows (sorted by hash) and moves the
+// watermark. Why: block_keys is ordered by a hash, so the key rows of every commit land on every
+// leaf page of the index, and with 64 KiB pages each commit rewrote the whole index into the WAL
+// (and the checkpoint copied it again) — ~1 KB per log at 1M logs, growing with the store. Search
+// finds blocks past the watermark by their `keys` blob (fabric_block_has_key), so nothing is ever
+// missing from a result, and a crash loses nothing: the watermark moves in the same transaction
+// as the key rows.
 class BatchWriter {
  public:
   explicit BatchWriter(SqliteDb& db);
+  // Logs after the watermark that trigger the next index merge: a quarter of the indexed logs,
+  // at least 131,072 and at most 1,048,576 (bounds what a search reads from `keys` blobs).
+  static LogId keyIndexLag(LogId indexedThrough);
   // All or nothing: on error the transaction is rolled back and SqliteError thrown.
   // `chunks` hold consecutive ids in increasing order.
   void writeBatch(const std::vector<PendingChunk>& chunks);
 
  private:
   void writeBlock();
+  void mergeKeys(LogId through);
+
+  LogId indexedThrough_ = 0;  // meta keys_indexed_through (committed value)
 
   SqliteDb& db_;
   BlockBuilder block_;

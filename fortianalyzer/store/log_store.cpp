@@ -117,9 +117,10 @@ std::optional<LogId> LogStore::enqueue(LogToStore&& log, bool block) {
   }
   if (stopping_) return std::nullopt;
   LogId id = nextId_++;
-  if (!queue_.empty() && queue_.back().logs.size() < kCoalesceRows) {
+  if (!queue_.empty() && queue_.back().logs.size() < std::min(kCoalesceRows, options_.max_batch)) {
     // The back chunk is still in the queue (the writer takes chunks under this lock), so its ids
-    // are consecutive with the new one.
+    // are consecutive with the new one. Never beyond max_batch: the writer takes whole chunks, so
+    // a larger coalesced chunk would make a batch (and the logs held besides the queue) exceed it.
     LogBatch& tail = queue_.back().logs;
     size_t before = tail.bytes();
     const LogBatch::Row& r = one.rows().front();

@@ -41,8 +41,10 @@ struct LogStoreOptions {
   std::string path;                                 // the database file
   size_t max_batch = 65536;                         // logs per transaction, at most
   std::chrono::milliseconds max_batch_delay{20};    // a log waits at most this long for a batch
-  size_t max_queued_logs = 200000;                  // backpressure thresholds
-  size_t max_queued_bytes = size_t{256} << 20;
+  // Backpressure thresholds: one max_batch being written plus this much queued behind it (two
+  // batches in flight is all a steady writer needs; 200,000 / 256 MiB only added peak RSS).
+  size_t max_queued_logs = 100000;
+  size_t max_queued_bytes = size_t{96} << 20;
   RetentionPolicy retention;                        // applied every retention.interval
   // WAL checkpoints (copying committed pages from the WAL into the database file, with its
   // fsyncs) run on their own thread and connection, so the writer thread only appends to the WAL.
@@ -51,7 +53,7 @@ struct LogStoreOptions {
   // which restarts the WAL. false: SQLite's own autocheckpoint on the writer thread.
   bool checkpoint_thread = true;
   int checkpoint_frames = 500;   // 64 KiB pages: ~32 MB
-  int wal_cap_frames = 8192;     // ~512 MB
+  int wal_cap_frames = 1536;     // ~96 MB
 };
 
 struct LogStoreStats {

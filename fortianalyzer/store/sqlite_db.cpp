@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include "fortianalyzer/store/field_codec.h"
+#include "fortianalyzer/store/log_block.h"
 #include "fortianalyzer/store/raw_fields.h"
 
 namespace fabric::faz {
@@ -58,12 +59,31 @@ void ipInFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
   sqlite3_result_int(ctx, (ip & mask) == (net & mask) ? 1 : 0);
 }
 
+// fabric_block_has_key(keys, hash1, hash2, ...): 1 when the block's `keys` blob (log_block.h) holds
+// a key whose blockKeyHash is one of the hashes; how search finds blocks not yet in block_keys.
+void blockHasKeyFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  const void* blob = sqlite3_value_blob(argv[0]);
+  std::string_view keys(static_cast<const char*>(blob), blob ? sqlite3_value_bytes(argv[0]) : 0);
+  for (const auto& k : decodeBlockKeys(keys)) {
+    std::int64_t h = blockKeyHash(k.kind, k.value);
+    for (int i = 1; i < argc; ++i) {
+      if (sqlite3_value_int64(argv[i]) == h) {
+        sqlite3_result_int(ctx, 1);
+        return;
+      }
+    }
+  }
+  sqlite3_result_int(ctx, 0);
+}
+
 }  // namespace
 
 void registerStoreFunctions(sqlite3* db) {
   int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
   sqlite3_create_function(db, "fabric_field", 3, flags, nullptr, fieldFunction, nullptr, nullptr);
   sqlite3_create_function(db, "fabric_ip_in", 3, flags, nullptr, ipInFunction, nullptr, nullptr);
+  sqlite3_create_function(db, "fabric_block_has_key", -1, flags, nullptr, blockHasKeyFunction,
+                          nullptr, nullptr);
 }
 
 }  // namespace fabric::faz

@@ -63,7 +63,7 @@ void prepareWriterDatabase(SqliteDb& db) {
       // page rebalance; logs removed by retention are not secrets to shred.
       "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"
       "PRAGMA secure_delete=OFF;"
-      "PRAGMA wal_autocheckpoint=500; PRAGMA journal_size_limit=67108864;");
+      "PRAGMA wal_autocheckpoint=500; PRAGMA journal_size_limit=134217728;");
   db.exec("BEGIN IMMEDIATE");
   db.exec(kCreateSchema);
   db.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));

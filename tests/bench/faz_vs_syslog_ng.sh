@@ -91,6 +91,7 @@ stored() {
   cli "diagnose fortilogd msgstat" | awk '$1=="127.0.0.1" && $2=="tls" { s+=$4 } END { print s+0 }'
 }
 threads > "$work/cpu0"
+wchar0=$(awk '$1=="wchar:" {print $2}' "/proc/$faz/io")
 perf_pid=""
 if [ -n "${FAZ_PERF:-}" ]; then  # FAZ_PERF=FILE: also record a CPU profile of the daemon (perf)
   perf record -F 499 -g -p "$faz" -o "$FAZ_PERF" >/dev/null 2>&1 &
@@ -130,6 +131,7 @@ for _ in $(seq 1 36000); do
 done
 end=$(date +%s.%N)
 threads > "$work/cpu1"
+wchar1=$(awk '$1=="wchar:" {print $2}' "/proc/$faz/io")
 [ -n "$perf_pid" ] && { kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true; }
 kill "$sender" 2>/dev/null || true
 wait "$sender" 2>/dev/null || true
@@ -153,6 +155,7 @@ print("fortianalyzer: per thread CPU-us/log: " + ", ".join(f"{k} {v/n*1e6:.2f}" 
 print(f"RESULT faz {n/wall:.0f} {total/n*1e6:.3f} {hwm}")
 PY
 cat "$work/faz.res"
+echo "fortianalyzer: bytes written (write syscalls: WAL + checkpoints + files) $(( (wchar1 - wchar0) / n )) per log"
 kill "$faz"; wait "$faz" 2>/dev/null || true; faz=""
 
 echo "== peer: syslog-ng (peer-syslog-ng.sh, kv-parser -> JSON file), same lines"
