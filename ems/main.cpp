@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  fabric::node::raiseOpenFileLimit();  // one socket per agent link: thousands of endpoints
 
   fabric::ems::EmsNode node(std::get<fabric::ems::DaemonOptions>(parsed.options));
   if (auto err = node.start(); !err.empty()) {

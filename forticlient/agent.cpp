@@ -19,6 +19,11 @@ namespace {
 
 constexpr std::chrono::milliseconds kTick{100};
 constexpr std::chrono::milliseconds kRealTimeout{3000};
+// At most this many endpoints connecting at once (not yet registered with the EMS and a FortiGate);
+// one that has not managed within kStartSettle stops counting (its peers may be down: the others
+// must still start).
+constexpr std::size_t kStartWindow = 256;
+constexpr std::chrono::seconds kStartSettle{10};
 
 nlohmann::json errorReply(const std::string& message) {
   return {{"type", "error"}, {"message", message}};
@@ -84,7 +89,8 @@ std::vector<EndpointSpec> fleetEndpoints(const FleetOptions& options) {
     const auto file = spec.dir / "agent.json";
     if (!std::filesystem::exists(file)) {
       Identity id = fleetIdentity(options.common.seed, i,
-                                  fleetOs(i, options.linux_every, options.macos_every), *ip);
+                                  options.os ? *options.os : fleetOs(i, options.linux_every, options.macos_every), *ip);
+      if (!options.hostname_prefix.empty()) id.hostname = options.hostname_prefix + std::to_string(i + 1);
       if (auto uid = certificateUid(spec.dir)) id.uid = *uid;  // the endpoint's own certificate
       std::error_code ec;
       std::filesystem::create_directories(spec.dir, ec);
@@ -177,8 +183,9 @@ std::string Agent::start() {
   loop_.start();
   started_ = true;
   loop_.call([this] {
-    for (auto& rt : runtimes_) rt->start();
+    startMoreEndpoints();
     tick_ = loop_.every(kTick, [this] {
+      startMoreEndpoints();
       for (auto& rt : runtimes_) rt->tick();
     });
   });
@@ -197,6 +204,22 @@ std::string Agent::start() {
        std::to_string(options_.ems.port) + "; quarantine enforcement " +
        (nft_ ? "in-process + nftables" : "in-process"));
   return {};
+}
+
+void Agent::startMoreEndpoints() {
+  if (started_at_.size() >= runtimes_.size()) return;
+  const auto now = std::chrono::steady_clock::now();
+  std::size_t connecting = 0;
+  for (std::size_t i = 0; i < started_at_.size(); ++i) {
+    const EndpointCore& core = runtimes_[i]->core();
+    const bool linked = core.registered() && (core.fortigateRegistered() || core.fabric().gateways.empty());
+    if (!linked && now - started_at_[i] < kStartSettle) ++connecting;
+  }
+  while (connecting < kStartWindow && started_at_.size() < runtimes_.size()) {
+    runtimes_[started_at_.size()]->start();
+    started_at_.push_back(now);
+    ++connecting;
+  }
 }
 
 std::string Agent::startControlSocket() {
@@ -242,7 +265,9 @@ nlohmann::json Agent::handle(const nlohmann::json& request) {
       else rt.logsAppended();
       a.source_ip = rt.core().identity().ip;
     }
-    if (out.reply.value("type", "") == "status-result") {
+    const auto brief = request.find("brief");
+    const bool is_brief = brief != request.end() && brief->is_boolean() && brief->get<bool>();
+    if (out.reply.value("type", "") == "status-result" && !is_brief) {
       // The core's view plus the runtime's links, log buffer and enforcement.
       std::unordered_map<std::string, std::size_t> by_uid;
       for (std::size_t i = 0; i < runtimes_.size(); ++i) by_uid[runtimes_[i]->core().identity().uid] = i;

@@ -8,6 +8,7 @@
 // endpoints runs on the loop. A real connection of an allowed activity runs on the caller's thread
 // (it blocks up to its timeout) after the loop has answered.
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -57,6 +58,10 @@ class Agent {
 
  private:
   std::string startControlSocket();
+  // Starts endpoints (loop thread) while fewer than kStartWindow started ones are still connecting:
+  // a fleet of thousands dialling at once makes every TLS handshake queue behind the others until
+  // the servers time them out, and all retry together.
+  void startMoreEndpoints();
 
   CommonRunOptions options_;
   std::vector<EndpointSpec> specs_;
@@ -66,6 +71,7 @@ class Agent {
   net::EventLoop loop_;
   std::unique_ptr<NftRunner> nft_;
   std::vector<std::unique_ptr<EndpointRuntime>> runtimes_;
+  std::vector<std::chrono::steady_clock::time_point> started_at_;  // per started endpoint
   std::shared_ptr<net::EventLoop::Timer> tick_;
   struct Control;
   std::unique_ptr<Control> control_;

@@ -101,6 +101,10 @@ ParseResult parseCommandLine(const std::vector<std::string>& args) {
   fleet->add_option("--first-ip", fleet_opts.first_ip, "address of endpoint 0; the others follow")->required();
   fleet->add_option("--linux-every", fleet_opts.linux_every, "every K-th endpoint runs Linux");
   fleet->add_option("--macos-every", fleet_opts.macos_every, "every M-th other endpoint runs macOS");
+  std::string fleet_os;
+  fleet->add_option("--os", fleet_os, "every endpoint runs this system (windows, macos or linux)");
+  fleet->add_option("--hostname-prefix", fleet_opts.hostname_prefix,
+                    "endpoint i is named PREFIX<i+1> (PC1, PC2, ...) instead of a generated host name");
 
   auto* act = app.add_subcommand("act", "make an endpoint do something (exit 1 when it could not)");
   ActOptions act_opts;
@@ -118,6 +122,7 @@ ParseResult parseCommandLine(const std::vector<std::string>& args) {
   status->add_option("--home", status_home, "the agent's home directory")->required();
   status->add_option("--endpoint", status_opts.endpoint, "hostname, IP or uid");
   status->add_flag("--json", status_opts.json, "print JSON");
+  status->add_flag("--brief", status_opts.brief, "identity, links and quarantine only (large fleets)");
 
   auto* release = app.add_subcommand("release", "release a quarantine with the EMS access code");
   ReleaseOptions release_opts;
@@ -149,6 +154,14 @@ ParseResult parseCommandLine(const std::vector<std::string>& args) {
     if (!common) return fail(error);
     if (!isIpv4(fleet_opts.first_ip)) return fail("--first-ip '" + fleet_opts.first_ip + "' is not an IPv4 address");
     if (!ipv4Add(fleet_opts.first_ip, fleet_opts.count - 1)) return fail("--first-ip + --count overflows IPv4");
+    if (!fleet_os.empty()) {
+      fleet_opts.os = osOption(fleet_os, error);
+      if (!fleet_opts.os) return fail(error);
+    }
+    for (char c : fleet_opts.hostname_prefix) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-')
+        return fail("--hostname-prefix may hold letters, digits and '-' only");
+    }
     fleet_opts.common = *common;
     result.command = fleet_opts;
   } else if (*act) {

@@ -3,10 +3,10 @@
 //   forticlient --home DIR --ems HOST:PORT [--os windows|macos|linux] [--hostname H] [--ip ADDR]
 //               [--user U] [--enforce-nftables] [--real-connections]
 //   forticlient fleet --home DIR --ems HOST:PORT --count N --first-ip A [--linux-every K]
-//               [--macos-every M] [--seed S] [--enforce-nftables] [--real-connections]
+//               [--macos-every M] [--os SYSTEM] [--hostname-prefix P] [--seed S] [--real-connections]
 //   forticlient act --home DIR [--endpoint NAME|IP|UID] visit URL | resolve DOMAIN |
 //               connect IP:PORT | download SHA256 [URL]
-//   forticlient status --home DIR [--endpoint NAME|IP|UID] [--json]
+//   forticlient status --home DIR [--endpoint NAME|IP|UID] [--json] [--brief]
 //   forticlient release --home DIR [--endpoint NAME|IP|UID] --code CODE
 
 #include <cstdint>
@@ -47,6 +47,8 @@ struct FleetOptions {
   std::string first_ip;
   std::uint32_t linux_every = 0;
   std::uint32_t macos_every = 0;
+  std::optional<Os> os;          // every endpoint runs this system (overrides the *-every rules)
+  std::string hostname_prefix;   // hostname of endpoint i: PREFIX<i+1> (PC1, PC2, …) as a lab names them
 };
 
 struct ActOptions {
@@ -59,6 +61,7 @@ struct StatusOptions {
   std::filesystem::path home;
   std::string endpoint;
   bool json = false;
+  bool brief = false;  // identity, links and quarantine only (a fleet of thousands in one reply)
 };
 
 struct ReleaseOptions {

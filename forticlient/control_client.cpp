@@ -9,10 +9,13 @@
 namespace fabric::forticlient {
 namespace {
 
+constexpr std::size_t kControlReplyMaxFrame = 256u << 20;
+
 // Sends `request` to the agent of `home`; the reply, or nullopt with the reason printed.
 std::optional<nlohmann::json> ask(const std::filesystem::path& home, const nlohmann::json& request,
                                   std::ostream& err) {
-  console::LocalSocketClient client;
+  // A fleet's status of thousands of endpoints exceeds the default 1 MiB frame.
+  console::LocalSocketClient client(kControlReplyMaxFrame);
   const auto path = controlSocketPath(home);
   if (auto e = client.connect(path); !e.empty()) {
     err << "forticlient: no agent is running in " << home.string() << " (" << e << ")\n";
@@ -59,6 +62,7 @@ int runAct(const ActOptions& options, std::ostream& out, std::ostream& err) {
 int runStatus(const StatusOptions& options, std::ostream& out, std::ostream& err) {
   nlohmann::json request = {{"type", "status"}};
   if (!options.endpoint.empty()) request["endpoint"] = options.endpoint;
+  if (options.brief) request["brief"] = true;
   auto reply = ask(options.home, request, err);
   if (!reply) return 2;
   if (reply->value("type", "") != "status-result") {

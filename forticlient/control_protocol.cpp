@@ -16,6 +16,16 @@ nlohmann::json error(const std::string& message) { return {{"type", "error"}, {"
 
 }  // namespace
 
+nlohmann::json briefStatus(const EndpointCore& endpoint) {
+  const nlohmann::json full = endpoint.status();
+  nlohmann::json j = nlohmann::json::object();
+  for (const char* key : {"uid", "hostname", "ip", "os", "registered", "fortigates_registered"}) {
+    if (auto it = full.find(key); it != full.end()) j[key] = *it;
+  }
+  j["quarantine"] = {{"state", full.value("/quarantine/state"_json_pointer, std::string("unknown"))}};
+  return j;
+}
+
 std::optional<std::size_t> selectEndpoint(const std::vector<EndpointCore*>& endpoints,
                                           const std::string& selector, std::string& err) {
   if (selector.empty()) {
@@ -49,9 +59,12 @@ ControlOutcome handleControl(const nlohmann::json& request, const std::vector<En
     selector = it->get<std::string>();
   }
   if (type == "status") {
+    auto brief_it = request.find("brief");
+    const bool brief = brief_it != request.end() && brief_it->is_boolean() && brief_it->get<bool>();
+    auto one = [brief](const EndpointCore& e) { return brief ? briefStatus(e) : e.status(); };
     nlohmann::json list = nlohmann::json::array();
     if (selector.empty()) {
-      for (auto* e : endpoints) list.push_back(e->status());
+      for (auto* e : endpoints) list.push_back(one(*e));
     } else {
       std::string err;
       auto idx = selectEndpoint(endpoints, selector, err);
@@ -59,7 +72,7 @@ ControlOutcome handleControl(const nlohmann::json& request, const std::vector<En
         out.reply = error(err);
         return out;
       }
-      list.push_back(endpoints[*idx]->status());
+      list.push_back(one(*endpoints[*idx]));
     }
     out.reply = {{"type", "status-result"}, {"endpoints", list}};
     return out;

@@ -6,7 +6,9 @@
 // Requests and replies:
 //   {"type":"act","endpoint":"<hostname|ip|uid>"?,"activity":{"kind","target","url"?}}
 //       -> {"type":"act-result","ok","message","endpoint","log"}
-//   {"type":"status","endpoint":…?}  -> {"type":"status-result","endpoints":[…]}
+//   {"type":"status","endpoint":…?,"brief":true?}  -> {"type":"status-result","endpoints":[…]}
+//       (brief: uid, hostname, ip, os, registered, fortigates_registered, quarantine.state only —
+//       a fleet of thousands of endpoints in one reply)
 //   {"type":"release","endpoint":…?,"code":"…"} -> {"type":"release-result","ok","message"}
 //   anything else -> {"type":"error","message":"…"}
 
@@ -32,6 +34,9 @@ struct ControlOutcome {
 // selector, that one. On failure returns nullopt and sets `error`.
 std::optional<std::size_t> selectEndpoint(const std::vector<EndpointCore*>& endpoints,
                                           const std::string& selector, std::string& error);
+
+// The brief status of one endpoint (see above).
+nlohmann::json briefStatus(const EndpointCore& endpoint);
 
 ControlOutcome handleControl(const nlohmann::json& request, const std::vector<EndpointCore*>& endpoints);
 

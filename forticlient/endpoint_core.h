@@ -70,6 +70,7 @@ class EndpointCore {
   const QuarantineState& quarantine() const { return quarantine_; }
   const FabricView& fabric() const { return fabric_; }
   bool registered() const { return !ems_serial_.empty(); }
+  bool fortigateRegistered() const { return !fortigate_serials_.empty(); }
   LogContext logContext() const;
 
  private:

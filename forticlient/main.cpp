@@ -3,6 +3,7 @@
 #include <functional>
 #include <iostream>
 
+#include "common/node/node_home.h"
 #include "forticlient/agent.h"
 #include "forticlient/cli_options.h"
 #include "forticlient/control_client.h"
@@ -20,6 +21,7 @@ int runDaemon(const CommonRunOptions& common,
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  fabric::node::raiseOpenFileLimit();  // a fleet holds three sockets per endpoint
 
   std::vector<EndpointSpec> endpoints;
   try {

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   auto options = fabric::fortigate::parseCommandLine(argc, argv, exit_code);
   if (!options) return exit_code;
   std::signal(SIGPIPE, SIG_IGN);
+  fabric::node::raiseOpenFileLimit();  // one socket per agent link: thousands of endpoints
 
   if (options->mode == fabric::fortigate::DaemonOptions::Mode::kCli) {
     fabric::console::ClientOptions client;

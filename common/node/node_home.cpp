@@ -1,5 +1,7 @@
 #include "common/node/node_home.h"
 
+#include <sys/resource.h>
+
 #include <openssl/rand.h>
 #include <unistd.h>
 
@@ -96,6 +98,17 @@ void NodeHome::clearRuntimeFiles() const {
   std::error_code ec;
   std::filesystem::remove(readyFile(), ec);
   std::filesystem::remove(pidFile(), ec);
+}
+
+unsigned long raiseOpenFileLimit() {
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (limit.rlim_cur < limit.rlim_max) {
+    struct rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return static_cast<unsigned long>(limit.rlim_cur);
 }
 
 }  // namespace fabric::node

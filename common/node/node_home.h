@@ -60,4 +60,10 @@ class NodeHome {
   std::string program_;
 };
 
+// Raises this process's soft RLIMIT_NOFILE to its hard limit (daemons call it first thing): a node
+// serving thousands of endpoints holds one socket per link, and a fleet agent three per endpoint,
+// while shells commonly start programs with a soft limit of 1024. Returns the soft limit now in
+// force (unchanged when raising failed).
+unsigned long raiseOpenFileLimit();
+
 }  // namespace fabric::node

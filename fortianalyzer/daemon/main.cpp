@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  fabric::node::raiseOpenFileLimit();  // one socket per agent link: thousands of endpoints
 
   fabric::faz::FazDaemon daemon(options);
   std::string error = daemon.start();

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "scenarios/lab/commands.h"
+#include "scenarios/lab/lab_plan.h"
 #include "scenarios/lab/internet_host.h"
 
 namespace {
@@ -45,9 +46,11 @@ int main(int argc, char** argv) {
   UpOptions up;
   auto* upCmd = app.add_subcommand("up", "create a lab (CA, certificates, configurations) and start it");
   dirOption(upCmd, up.common);
-  upCmd->add_option("--endpoints", up.endpoints, "number of FortiClient endpoints (pc1..pcN)")
-      ->check(CLI::Range(1, 250))
+  upCmd->add_option("--endpoints", up.endpoints,
+                    "number of FortiClient endpoints (pc1..pcN); more than 250 run as one fleet process")
+      ->check(CLI::Range(1, fabric::lab::kMaxFleetEndpoints))
       ->capture_default_str();
+  upCmd->add_flag("--fleet", up.fleet, "run every endpoint in one `forticlient fleet` process (loopback labs)");
   upCmd->add_option("--os", up.os,
                     "endpoint systems: one for all (macos) or one per endpoint (windows,macos,linux); default windows")
       ->delimiter(',')

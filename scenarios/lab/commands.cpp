@@ -12,6 +12,7 @@
 #include <random>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 #include <cstdlib>
 #include <cstring>
 #include <cerrno>
@@ -109,6 +110,13 @@ void startLab(LabController& lab, int timeout_s, const std::atomic<bool>& interr
   lab.setInterruptFlag(&interrupted);
   for (const auto& node : lab.plan().nodes) lab.start(node.name, std::chrono::seconds(timeout_s));
   waitFortigateLinked(lab, std::chrono::seconds(timeout_s), interrupted, std::cout);
+  if (lab.plan().fleet) {
+    // Start-up work and connecting grow with the fleet: the timeout is per 1000 endpoints.
+    const auto per_1000 = std::chrono::seconds(timeout_s * (1 + static_cast<int>(lab.plan().endpoints.size()) / 1000));
+    lab.start(LabController::kFleet, per_1000);
+    waitFleetConnected(lab, per_1000, interrupted, std::cout);
+    return;
+  }
   for (const auto& e : lab.plan().endpoints) {
     if (!e.offline) lab.start(e.name, std::chrono::seconds(timeout_s));
   }
@@ -151,6 +159,7 @@ int cmdUp(const UpOptions& o, const std::atomic<bool>& interrupted) {
   po.endpoint_count = o.endpoints;
   po.endpoint_os = o.os;
   po.netns = o.netns;
+  po.fleet = o.fleet || o.endpoints > kMaxEndpoints;
   po.privileged_ports = o.netns || privilegedPortsAllowed();
   LabPlan plan;
   try {
@@ -209,11 +218,39 @@ int cmdStatus(const StatusOptions& o) {
       if (auto p = lab.pid(n.name)) node["pid"] = *p;
       j["nodes"].push_back(node);
     }
+    // A fleet answers for all its endpoints at once (brief status, matched by address).
+    std::optional<pid_t> fleet_pid;
+    std::string fleet_health;
+    std::unordered_map<std::string, nlohmann::json> fleet_status;
+    if (plan.fleet) {
+      j["fleet"] = {{"home", lab.home(LabController::kFleet).string()}, {"health", healthOf(lab, LabController::kFleet)}};
+      fleet_pid = lab.pid(LabController::kFleet);
+      fleet_health = j["fleet"]["health"].get<std::string>();
+      if (fleet_pid) j["fleet"]["pid"] = *fleet_pid;
+      if (auto all = lab.fleetStatus()) {
+        const FleetCounts c = countFleet(*all);
+        for (auto& e : *all) {
+          std::string ip = e.value("ip", "");
+          fleet_status[ip] = std::move(e);
+        }
+        j["fleet"]["registered"] = c.ems;
+        j["fleet"]["connected"] = c.fortigate;
+        j["fleet"]["quarantined"] = c.quarantined;
+      }
+    }
     for (const auto& e : plan.endpoints) {
-      nlohmann::json ep = {{"name", e.name}, {"address", e.address}, {"os", e.os}, {"health", healthOf(lab, e.name)},
+      nlohmann::json ep = {{"name", e.name}, {"address", e.address}, {"os", e.os},
+                           {"health", plan.fleet ? fleet_health : healthOf(lab, e.name)},
                            {"ems", "unknown"}, {"fortigate", "unknown"}, {"quarantine", "unknown"}};
-      if (auto p = lab.pid(e.name)) ep["pid"] = *p;
-      if (auto s = lab.endpointStatus(e.name)) {
+      std::optional<nlohmann::json> status;
+      if (plan.fleet) {
+        if (fleet_pid) ep["pid"] = *fleet_pid;
+        if (auto it = fleet_status.find(e.address); it != fleet_status.end()) status = it->second;
+      } else {
+        if (auto p = lab.pid(e.name)) ep["pid"] = *p;
+        status = lab.endpointStatus(e.name);
+      }
+      if (const auto& s = status) {
         const EndpointLinks links = endpointLinks(*s);
         ep["uid"] = s->value("uid", "");
         ep["serial"] = s->value("serial", "");  // its FortiClient serial, the devid of its logs
@@ -222,7 +259,7 @@ int cmdStatus(const StatusOptions& o) {
         ep["ems"] = links.ems ? "connected" : "disconnected";
         ep["fortigate"] = links.fortigate ? "connected" : "disconnected";
         ep["quarantine"] = links.quarantine;
-      } else if (!lab.running(e.name)) {
+      } else if (plan.fleet ? !fleet_pid : !lab.running(e.name)) {
         ep["ems"] = ep["fortigate"] = "offline";
       }
       j["endpoints"].push_back(ep);
@@ -237,6 +274,17 @@ int cmdStatus(const StatusOptions& o) {
     for (const auto& n : j["nodes"]) {
       std::cout << std::setw(15) << n["name"].get<std::string>() << std::setw(14) << n["address"].get<std::string>()
                 << std::setw(18) << n["serial"].get<std::string>() << n["health"].get<std::string>() << "\n";
+    }
+    if (j.contains("fleet")) {
+      const auto& f = j["fleet"];
+      std::cout << "\nfleet: " << plan.endpoints.size() << " endpoints in one process ("
+                << f["health"].get<std::string>();
+      if (f.contains("pid")) std::cout << ", pid " << f["pid"].get<long>();
+      if (f.contains("registered"))
+        std::cout << "; " << f["registered"].get<std::size_t>() << " registered with EMS, "
+                  << f["connected"].get<std::size_t>() << " connected to the FortiGate, "
+                  << f["quarantined"].get<std::size_t>() << " quarantined";
+      std::cout << ")\n";
     }
     std::cout << "\n" << std::setw(12) << "ENDPOINT" << std::setw(14) << "ADDRESS" << std::setw(9) << "OS"
               << std::setw(14) << "EMS" << std::setw(14) << "FORTIGATE" << "QUARANTINE\n";

@@ -20,6 +20,7 @@ struct UpOptions {
   int endpoints = 1;
   std::vector<std::string> os;  // one system for every endpoint, or one per endpoint (default windows)
   bool netns = false;
+  bool fleet = false;  // one fleet process for every endpoint (implied above kMaxEndpoints)
   int timeout_s = 30;  // per program, and for each endpoint to connect to its EMS and FortiGate
   bool start = true;   // false: write the lab directory only
   std::optional<int> octet;  // fixed B of 127.B / 10.B (the container lab uses 30)

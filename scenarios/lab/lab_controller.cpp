@@ -45,7 +45,12 @@ bool LabController::isEndpoint(const std::string& name) const {
   return !isNode(name) && plan_.endpoint(name) != nullptr;
 }
 
+std::string LabController::processOf(const std::string& name) const {
+  return plan_.fleet && isEndpoint(name) ? kFleet : name;
+}
+
 void LabController::requireKnown(const std::string& name) const {
+  if (plan_.fleet && name == kFleet) return;
   if (!isNode(name) && !isEndpoint(name)) {
     std::string known;
     for (const auto& n : names()) known += (known.empty() ? "" : ", ") + n;
@@ -55,12 +60,14 @@ void LabController::requireKnown(const std::string& name) const {
 
 fs::path LabController::home(const std::string& name) const {
   requireKnown(name);
+  if (plan_.fleet && name == kFleet) return dir_ / plan_.fleet_home;
   if (const auto* n = plan_.node(name)) return dir_ / n->home;
   return dir_ / plan_.endpoint(name)->home;
 }
 
 std::string LabController::address(const std::string& name) const {
   requireKnown(name);
+  if (plan_.fleet && name == kFleet) return plan_.endpoints.front().address;
   if (const auto* n = plan_.node(name)) return n->address;
   return plan_.endpoint(name)->address;
 }
@@ -75,7 +82,9 @@ fs::path LabController::program(const std::string& name) const {
   return bin_dir_ / (isNode(name) ? name : std::string("forticlient"));
 }
 
-fs::path LabController::pidRecord(const std::string& name) const { return dir_ / "run" / (name + ".pid"); }
+fs::path LabController::pidRecord(const std::string& name) const {
+  return dir_ / "run" / (processOf(name) + ".pid");
+}
 
 std::vector<std::string> LabController::daemonArgs(const std::string& name) const {
   std::vector<std::string> args = {"--home", home(name).string()};
@@ -83,8 +92,17 @@ std::vector<std::string> LabController::daemonArgs(const std::string& name) cons
     args.insert(args.end(), {"--listen", address(name)});
     return args;
   }
-  const EndpointPlan& e = *plan_.endpoint(name);
   const NodePlan& ems = *plan_.node("ems");
+  if (name == kFleet) {
+    // Endpoint i: address first + i, hostname PC<i+1>, state and certificate in endpoints/<i>/.
+    const EndpointPlan& first = plan_.endpoints.front();
+    args.insert(args.begin(), "fleet");
+    args.insert(args.end(), {"--ems", ems.address + ":" + std::to_string(ems.port("telemetry")), "--count",
+                             std::to_string(plan_.endpoints.size()), "--first-ip", first.address, "--os", first.os,
+                             "--hostname-prefix", "PC"});
+    return args;
+  }
+  const EndpointPlan& e = *plan_.endpoint(name);
   args.insert(args.end(), {"--ems", ems.address + ":" + std::to_string(ems.port("telemetry")), "--os", e.os,
                            "--hostname", e.hostname, "--ip", e.address});
   if (plan_.netns) args.insert(args.end(), {"--enforce-nftables", "--real-connections"});
@@ -100,14 +118,14 @@ std::optional<pid_t> LabController::pid(const std::string& name) const {
   } catch (const std::exception&) {
     return std::nullopt;
   }
-  if (!processAlive(p) || !processHasArgument(p, home(name).string())) return std::nullopt;
+  if (!processAlive(p) || !processHasArgument(p, home(processOf(name)).string())) return std::nullopt;
   return p;
 }
 
 bool LabController::running(const std::string& name) const { return pid(name).has_value(); }
 
 std::optional<nlohmann::json> LabController::readyInfo(const std::string& name) const {
-  auto text = readFile(home(name) / "ready.json");
+  auto text = readFile(home(processOf(name)) / "ready.json");
   if (!text) return std::nullopt;
   auto j = nlohmann::json::parse(*text, nullptr, false);
   if (!j.is_object()) return std::nullopt;
@@ -124,8 +142,9 @@ bool LabController::ready(const std::string& name) const {
   return it == info->end() || !it->is_number_integer() || it->get<long>() == *p;
 }
 
-void LabController::start(const std::string& name, std::chrono::milliseconds timeout) {
-  requireKnown(name);
+void LabController::start(const std::string& endpoint_or_node, std::chrono::milliseconds timeout) {
+  requireKnown(endpoint_or_node);
+  const std::string name = processOf(endpoint_or_node);
   if (running(name)) {
     progress_ << "  " << name << " already running (pid " << *pid(name) << ")\n";
     return;
@@ -181,6 +200,7 @@ void LabController::start(const std::string& name, std::chrono::milliseconds tim
 
 void LabController::stop(const std::string& name) {
   requireKnown(name);
+  refuseFleetMember(name, "stop");
   if (auto p = pid(name)) {
     bool killed = stopProcess(*p, kStopGrace);
     progress_ << "  stopped " << name << " (pid " << *p << (killed ? ", killed after 5 s" : "") << ")\n";
@@ -191,6 +211,7 @@ void LabController::stop(const std::string& name) {
 
 void LabController::kill(const std::string& name) {
   requireKnown(name);
+  refuseFleetMember(name, "kill");
   if (auto p = pid(name)) {
     killProcess(*p);
     progress_ << "  killed " << name << " (pid " << *p << ", SIGKILL)\n";
@@ -203,7 +224,8 @@ void LabController::stopAll() {
   auto all = names();
   // Endpoints first (they were started last), then the nodes in reverse start order.
   std::vector<std::string> order;
-  for (const auto& e : plan_.endpoints) order.push_back(e.name);
+  if (plan_.fleet) order.push_back(kFleet);
+  else for (const auto& e : plan_.endpoints) order.push_back(e.name);
   for (auto it = plan_.nodes.rbegin(); it != plan_.nodes.rend(); ++it) order.push_back(it->name);
   // SIGTERM to every one first so they shut down in parallel, then wait for each.
   std::vector<std::pair<std::string, pid_t>> running_now;
@@ -232,7 +254,8 @@ CommandResult LabController::cli(const std::string& node, const std::vector<std:
 CommandResult LabController::act(const std::string& endpoint, const std::vector<std::string>& words,
                                  std::chrono::milliseconds timeout) const {
   if (!isEndpoint(endpoint)) throw std::runtime_error("'" + endpoint + "' is not an endpoint of this lab");
-  std::vector<std::string> args = {"act", "--home", home(endpoint).string()};
+  std::vector<std::string> args = {"act", "--home", home(processOf(endpoint)).string()};
+  if (plan_.fleet) args.insert(args.end(), {"--endpoint", address(endpoint)});
   args.insert(args.end(), words.begin(), words.end());
   return runCommand(program(endpoint), args, timeout, "", netnsOf(endpoint));
 }
@@ -240,10 +263,27 @@ CommandResult LabController::act(const std::string& endpoint, const std::vector<
 std::optional<nlohmann::json> LabController::endpointStatus(const std::string& endpoint) const {
   if (!isEndpoint(endpoint)) return std::nullopt;
   if (!running(endpoint)) return std::nullopt;
-  auto r = runCommand(program(endpoint), {"status", "--home", home(endpoint).string(), "--json"},
-                      std::chrono::seconds(10));
+  std::vector<std::string> args = {"status", "--home", home(processOf(endpoint)).string(), "--json"};
+  if (plan_.fleet) args.insert(args.end(), {"--endpoint", address(endpoint)});
+  auto r = runCommand(program(endpoint), args, std::chrono::seconds(10));
   if (r.exit_code != 0) return std::nullopt;
   return parseAgentStatus(r.output);
+}
+
+std::optional<nlohmann::json> LabController::fleetStatus() const {
+  if (!plan_.fleet || !running(kFleet)) return std::nullopt;
+  auto r = runCommand(program(kFleet), {"status", "--home", home(kFleet).string(), "--json", "--brief"},
+                      std::chrono::seconds(60));
+  if (r.exit_code != 0) return std::nullopt;
+  auto j = nlohmann::json::parse(r.output, nullptr, false);
+  if (!j.is_array()) return std::nullopt;
+  return j;
+}
+
+void LabController::refuseFleetMember(const std::string& name, const char* verb) const {
+  if (processOf(name) == kFleet && name != kFleet)
+    throw std::runtime_error(std::string("cannot ") + verb + " " + name + " alone: it runs in the lab's fleet process with " +
+                             std::to_string(plan_.endpoints.size() - 1) + " other endpoints (`" + kFleet + "` names the process)");
 }
 
 std::string LabController::outputTail(const std::string& name, int lines) const {

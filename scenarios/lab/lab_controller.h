@@ -33,6 +33,13 @@ class LabController {
 
   // Node names in start order, then endpoint names.
   std::vector<std::string> names() const;
+  // Fleet labs (LabPlan::fleet): every endpoint runs in the process named kFleet, whose home is the
+  // plan's fleet_home; start/ready/pid of an endpoint are the fleet's, act and status address the
+  // endpoint by its address on the fleet's control socket. stop/kill of one endpoint are refused
+  // (they would stop all of them); `kFleet` names the whole process.
+  static constexpr const char* kFleet = "fleet";
+  // The process `name` runs in: itself, or kFleet for an endpoint of a fleet lab.
+  std::string processOf(const std::string& name) const;
   bool isNode(const std::string& name) const;
   bool isEndpoint(const std::string& name) const;
   std::filesystem::path home(const std::string& name) const;  // absolute
@@ -64,6 +71,10 @@ class LabController {
                     std::chrono::milliseconds timeout = std::chrono::seconds(30)) const;
   // `forticlient status --home H --json`, the endpoint's entry; nullopt when it cannot answer.
   std::optional<nlohmann::json> endpointStatus(const std::string& endpoint) const;
+  // Fleet labs: `forticlient status --brief --json` of the whole fleet, one entry per endpoint
+  // (uid, hostname, ip, registered, fortigates_registered, quarantine.state); nullopt when the
+  // fleet does not answer.
+  std::optional<nlohmann::json> fleetStatus() const;
 
   // The last `lines` lines of a program's output file.
   std::string outputTail(const std::string& name, int lines = 15) const;
@@ -73,6 +84,7 @@ class LabController {
   std::vector<std::string> daemonArgs(const std::string& name) const;
   std::filesystem::path pidRecord(const std::string& name) const;
   void requireKnown(const std::string& name) const;
+  void refuseFleetMember(const std::string& name, const char* verb) const;
 
   std::filesystem::path dir_;
   LabPlan plan_;

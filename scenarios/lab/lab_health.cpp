@@ -76,4 +76,35 @@ void waitEndpointConnected(const LabController& lab, const std::string& endpoint
             });
 }
 
+FleetCounts countFleet(const nlohmann::json& brief_status) {
+  FleetCounts c;
+  if (!brief_status.is_array()) return c;
+  for (const auto& e : brief_status) {
+    const EndpointLinks links = endpointLinks(e);
+    ++c.endpoints;
+    c.ems += links.ems;
+    c.fortigate += links.fortigate;
+    c.both += links.ems && links.fortigate;
+    c.quarantined += links.quarantine == "quarantined";
+  }
+  return c;
+}
+
+void waitFleetConnected(const LabController& lab, std::chrono::seconds timeout, const std::atomic<bool>& interrupted,
+                        std::ostream& progress) {
+  const std::size_t n = lab.plan().endpoints.size();
+  pollUntil(column("linking", 9) + column("fleet", 15) + column("-> ems, fortigate", 19),
+            "the fleet's links to EMS and FortiGate", timeout, interrupted, progress, [&](std::string& observed) {
+              FleetCounts c;
+              if (auto s = lab.fleetStatus()) c = countFleet(*s);
+              observed = std::to_string(c.ems) + " of " + std::to_string(n) + " registered with EMS, " +
+                         std::to_string(c.fortigate) + " connected to the FortiGate";
+              if (c.endpoints == n && c.both == n) return true;
+              if (!lab.running(LabController::kFleet))
+                throw std::runtime_error("the fleet exited; its last output:\n" + lab.outputTail(LabController::kFleet));
+              std::this_thread::sleep_for(std::chrono::milliseconds(200));  // a brief status of thousands
+              return false;
+            });
+}
+
 }  // namespace fabric::lab

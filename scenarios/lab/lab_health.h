@@ -18,5 +18,15 @@ void waitFortigateLinked(const LabController& lab, std::chrono::seconds timeout,
                          std::ostream& progress);
 void waitEndpointConnected(const LabController& lab, const std::string& endpoint, std::chrono::seconds timeout,
                            const std::atomic<bool>& interrupted, std::ostream& progress);
+// Fleet labs: every endpoint of the fleet registered with the EMS and connected to a FortiGate,
+// read from one brief status of the fleet per poll (the progress line counts them).
+void waitFleetConnected(const LabController& lab, std::chrono::seconds timeout, const std::atomic<bool>& interrupted,
+                        std::ostream& progress);
+
+// How many endpoints of a fleet's brief status (LabController::fleetStatus) are linked.
+struct FleetCounts {
+  std::size_t endpoints = 0, ems = 0, fortigate = 0, both = 0, quarantined = 0;
+};
+FleetCounts countFleet(const nlohmann::json& brief_status);
 
 }  // namespace fabric::lab

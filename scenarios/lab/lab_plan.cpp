@@ -9,8 +9,6 @@
 namespace fabric::lab {
 namespace {
 
-constexpr int kMaxEndpoints = 250;
-
 std::string digits(std::mt19937_64& rng, int n) {
   std::string out;
   std::uniform_int_distribution<int> d(0, 9);
@@ -70,9 +68,18 @@ const EndpointPlan* LabPlan::endpoint(const std::string& key) const {
 
 LabPlan makeLabPlan(const PlanOptions& options) {
   std::vector<EndpointRequest> requests = options.endpoints;
+  const int max_endpoints = options.fleet ? kMaxFleetEndpoints : kMaxEndpoints;
+  if (options.fleet && options.netns)
+    throw std::invalid_argument("a fleet runs every endpoint in one process on loopback addresses; it cannot use "
+                                "network namespaces (one per endpoint)");
+  if (options.fleet && !requests.empty())
+    throw std::invalid_argument("a fleet's endpoints are pc1..pcN (--endpoints N), not named ones");
   if (requests.empty()) {
-    if (options.endpoint_count < 1 || options.endpoint_count > kMaxEndpoints)
-      throw std::invalid_argument("--endpoints must be between 1 and " + std::to_string(kMaxEndpoints));
+    if (options.endpoint_count < 1 || options.endpoint_count > max_endpoints)
+      throw std::invalid_argument("--endpoints must be between 1 and " + std::to_string(max_endpoints) +
+                                  (options.fleet ? " in a fleet" : " (more with --fleet)"));
+    if (options.fleet && options.endpoint_os.size() > 1)
+      throw std::invalid_argument("a fleet runs one system on all its endpoints: give --os once");
     const auto& os = options.endpoint_os;
     if (os.size() > 1 && os.size() != static_cast<std::size_t>(options.endpoint_count))
       throw std::invalid_argument("--os names " + std::to_string(os.size()) + " systems for " +
@@ -83,12 +90,13 @@ LabPlan makeLabPlan(const PlanOptions& options) {
       requests.push_back({"pc" + std::to_string(i), system, false});
     }
   }
-  if (requests.size() > static_cast<std::size_t>(kMaxEndpoints))
-    throw std::invalid_argument("at most " + std::to_string(kMaxEndpoints) + " endpoints");
+  if (requests.size() > static_cast<std::size_t>(max_endpoints))
+    throw std::invalid_argument("at most " + std::to_string(max_endpoints) + " endpoints");
 
   std::mt19937_64 rng(options.seed);
   LabPlan plan;
   plan.netns = options.netns;
+  plan.fleet = options.fleet;
   plan.octet = options.octet ? *options.octet : std::uniform_int_distribution<int>(16, 239)(rng);
   if (plan.octet < 1 || plan.octet > 254) throw std::invalid_argument("lab octet must be 1..254");
   plan.lab_id = "lab" + std::to_string(plan.octet) + "-" + digits(rng, 4);
@@ -118,9 +126,12 @@ LabPlan makeLabPlan(const PlanOptions& options) {
     e.name = r.name;
     e.os = r.os;
     e.offline = r.offline;
-    e.address = prefix + "1." + std::to_string(host++);
+    // 127.B.1.1, 127.B.1.2, … carrying into the third octet (a fleet: first address + index).
+    const int n = 256 + host++;
+    e.address = prefix + std::to_string(n >> 8) + "." + std::to_string(n & 255);
     e.hostname = upper(r.name);
-    e.home = "endpoints/" + r.name;
+    e.home = options.fleet ? plan.fleet_home + "/endpoints/" + std::to_string(plan.endpoints.size())
+                           : "endpoints/" + r.name;
     plan.endpoints.push_back(std::move(e));
   }
   if (options.netns) {
@@ -149,6 +160,7 @@ nlohmann::json LabPlan::toJson() const {
                               {"home", e.home}, {"offline", e.offline}});
   }
   if (netns) j["netns"] = {{"bridge", bridge}, {"internet", internet_address}};
+  if (fleet) j["fleet"] = {{"home", fleet_home}};
   return j;
 }
 
@@ -188,6 +200,10 @@ LabPlan LabPlan::fromJson(const nlohmann::json& j) {
   }
   for (const char* required : {"fortianalyzer", "ems", "fortigate"}) {
     if (!plan.node(required)) throw std::runtime_error(std::string("lab.json: no ") + required + " node");
+  }
+  if (auto it = j.find("fleet"); it != j.end()) {
+    plan.fleet = true;
+    plan.fleet_home = field<std::string>(*it, "home", "lab.json fleet");
   }
   if (plan.netns) {
     auto netns = field<nlohmann::json>(j, "netns", "lab.json");

@@ -50,6 +50,11 @@ struct LabPlan {
   std::string feed = "feeds/demo-feed.txt";
   std::string internet_address;      // netns mode only
   std::string bridge;                // netns mode only
+  // Fleet mode: every endpoint runs in one `forticlient fleet` process whose home is fleet_home;
+  // endpoint i (0-based) keeps its state and certificate in fleet_home/endpoints/<i>/ (its `home`),
+  // its address is the first endpoint's + i, its hostname "PC<i+1>".
+  bool fleet = false;
+  std::string fleet_home = "endpoints/fleet";
 
   const NodePlan* node(const std::string& name) const;
   // By name, address or hostname (case-insensitive for the hostname).
@@ -73,13 +78,20 @@ struct PlanOptions {
   std::vector<std::string> endpoint_os;
   bool netns = false;
   bool privileged_ports = true;  // false: the product ports + 10000 (10443, 10514, 16514, 18013)
+  bool fleet = false;            // one fleet process for all endpoints (see LabPlan::fleet)
   std::optional<int> octet;      // fixed B (tests); otherwise drawn from `seed`
   std::uint64_t seed = 0;        // serial digits and B
 };
 
-// Throws std::invalid_argument for impossible requests (0 or > 250 endpoints, bad names, bad os, an
-// `endpoint_os` list that is neither one system nor one per endpoint).
+// Throws std::invalid_argument for impossible requests (0 or > 250 endpoints, > kMaxFleetEndpoints
+// in a fleet, bad names, bad os, an `endpoint_os` list that is neither one system nor one per
+// endpoint, a fleet in netns mode or with more than one system).
 LabPlan makeLabPlan(const PlanOptions& options);
+
+// One process per endpoint up to kMaxEndpoints; a fleet up to kMaxFleetEndpoints (127.B.1.1 +
+// 20000 stays inside 127.B.0.0/16).
+inline constexpr int kMaxEndpoints = 250;
+inline constexpr int kMaxFleetEndpoints = 20000;
 
 // Default service ports of the product.
 inline constexpr int kHttpsPort = 443;

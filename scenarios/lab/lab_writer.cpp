@@ -2,7 +2,11 @@
 
 #include <openssl/rand.h>
 
+#include <atomic>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include "common/base/atomic_file.h"
 #include "common/config/secret_box.h"
@@ -98,11 +102,35 @@ void writeLab(const fs::path& dir, const LabPlan& plan, const LabSecrets& secret
     }
     write(home / (node.name + ".conf"), conf);
   }
-  for (const auto& endpoint : plan.endpoints) {
-    const fs::path home = dir / endpoint.home;
-    fs::create_directories(home);
-    tls::installNodeCertificate(home, ca, tls::issueCertificate(ca, endpointSpec(endpoint)));
+  if (plan.fleet) {
+    // The fleet process trusts the lab CA; it gets no certificate of its own (each endpoint has
+    // one, below, and the CA key stays with fabricctl: an agent cannot mint another uid's).
+    write(tls::nodeTlsFiles(dir / plan.fleet_home).ca, ca.cert_pem);
   }
+  // One certificate per endpoint. Each costs a key pair, a signature and three fsync'ed files, so
+  // a fleet of thousands is issued by several threads (fsync latency, not CPU, dominates).
+  const std::size_t workers = plan.endpoints.size() < 64 ? 1 : 8;
+  std::atomic<std::size_t> next{0};
+  std::mutex error_mutex;
+  std::string first_error;
+  auto issue = [&] {
+    for (std::size_t i = next++; i < plan.endpoints.size(); i = next++) {
+      try {
+        const fs::path home = dir / plan.endpoints[i].home;
+        fs::create_directories(home);
+        tls::installNodeCertificate(home, ca, tls::issueCertificate(ca, endpointSpec(plan.endpoints[i])));
+      } catch (const std::exception& e) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (first_error.empty()) first_error = e.what();
+        next = plan.endpoints.size();
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t t = 1; t < workers; ++t) threads.emplace_back(issue);
+  issue();
+  for (auto& t : threads) t.join();
+  if (!first_error.empty()) throw std::runtime_error(first_error);
   write(dir / "secrets.json",
         nlohmann::json{{"ems_admin", plan.ems_admin}, {"ems_admin_password", secrets.ems_admin_password}}.dump(2) +
             "\n",

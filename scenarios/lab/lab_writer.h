@@ -8,6 +8,8 @@
 //   DIR/nodes/<node>/            node homes (common/node layout): <node>.conf, identity.json,
 //                                secret.key, tls/ca.pem node.pem node.key
 //   DIR/endpoints/<name>/        agent homes: tls/ files issued by the lab CA
+//   DIR/endpoints/fleet/         fleet labs: the fleet's home (tls/ca.pem only) and, per endpoint i,
+//                                endpoints/<i>/tls/ with its own CA-issued certificate (CN = uid)
 //   DIR/run/                     fabricctl's pid records and the programs' output
 //
 // Errors throw std::runtime_error naming the file or step.

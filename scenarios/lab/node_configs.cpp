@@ -67,7 +67,10 @@ std::string emsConfig(const LabPlan& plan, const std::string& password_hash) {
   const NodePlan& fgt = *plan.node("fortigate");
   const NodePlan& ems = *plan.node("ems");
   const NodePlan& faz = *plan.node("fortianalyzer");
-  const std::string endpoints_net = (plan.netns ? "10." : "127.") + std::to_string(plan.octet) + ".1.0";
+  // Endpoints live in 127.B.1.0/24; a fleet's continue into 127.B.2.0 and on: its rule matches the
+  // lab's /16 (the nodes in it never register as endpoints).
+  const std::string endpoints_net = (plan.netns ? "10." : "127.") + std::to_string(plan.octet) +
+                                    (plan.fleet ? ".0.0" : ".1.0");
   std::ostringstream o;
   o << "config system global\n"
     << "    set hostname \"" << ems.hostname << "\"\n"
@@ -103,7 +106,7 @@ std::string emsConfig(const LabPlan& plan, const std::string& password_hash) {
     << "config endpoint assignment-rule\n"
     << "    edit 1\n"
     << "        set comments \"every endpoint of the lab\"\n"
-    << "        set match-ip " << endpoints_net << " 255.255.255.0\n"
+    << "        set match-ip " << endpoints_net << (plan.fleet ? " 255.255.0.0" : " 255.255.255.0") << "\n"
     << "        set profile \"lab-profile\"\n"
     << "        set gateway-list \"lab-gateways\"\n"
     << "    next\n"

@@ -72,3 +72,23 @@ TEST_CASE("bad command lines exit 2 with a specific message") {
   CHECK(help.exit_code == 0);
   CHECK(help.output.find("fleet") != std::string::npos);
 }
+
+TEST_CASE("fleet --os and --hostname-prefix (a lab's PC1..PCN); status --brief") {
+  auto r = parseCommandLine({"fleet", "--home", "/tmp/f", "--ems", "127.0.0.20:8013", "--count", "3", "--first-ip",
+                             "127.1.1.1", "--os", "linux", "--hostname-prefix", "PC"});
+  REQUIRE(r.command);
+  auto& f = std::get<FleetOptions>(*r.command);
+  REQUIRE(f.os);
+  CHECK(*f.os == Os::kLinux);
+  CHECK(f.hostname_prefix == "PC");
+  auto bad = parseCommandLine({"fleet", "--home", "h", "--ems", "x", "--count", "3", "--first-ip", "127.1.1.1",
+                               "--hostname-prefix", "P C"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find("--hostname-prefix") != std::string::npos);
+  auto bad_os = parseCommandLine({"fleet", "--home", "h", "--ems", "x", "--count", "3", "--first-ip", "127.1.1.1",
+                                  "--os", "beos"});
+  CHECK(bad_os.exit_code == 2);
+  auto s = parseCommandLine({"status", "--home", "/tmp/f", "--brief", "--json"});
+  REQUIRE(s.command);
+  CHECK(std::get<StatusOptions>(*s.command).brief);
+}

@@ -122,3 +122,24 @@ TEST_CASE("a request that is not an object, or whose type is not a string, gets 
     CHECK_FALSE(out.endpoint);
   }
 }
+
+TEST_CASE("brief status carries identity, links and quarantine only, for one or every endpoint") {
+  Fleet f;
+  auto all = handleControl({{"type", "status"}, {"brief", true}}, f.ptrs).reply;
+  REQUIRE(all["endpoints"].size() == 3);
+  const auto& e = all["endpoints"][1];
+  CHECK(e["ip"] == "127.1.0.2");
+  CHECK(e["uid"] == f.ptrs[1]->identity().uid);
+  CHECK(e["hostname"] == f.ptrs[1]->identity().hostname);
+  CHECK(e["registered"] == false);
+  CHECK(e["fortigates_registered"] == json::object());
+  CHECK(e["quarantine"] == json{{"state", "none"}});
+  CHECK_FALSE(e.contains("fabric"));
+  CHECK_FALSE(e.contains("mac"));
+  auto one = handleControl({{"type", "status"}, {"endpoint", "127.1.0.3"}, {"brief", true}}, f.ptrs).reply;
+  REQUIRE(one["endpoints"].size() == 1);
+  CHECK(one["endpoints"][0]["ip"] == "127.1.0.3");
+  // "brief" that is not true gives the full status.
+  auto full = handleControl({{"type", "status"}, {"brief", "yes"}}, f.ptrs).reply;
+  CHECK(full["endpoints"][0].contains("mac"));
+}

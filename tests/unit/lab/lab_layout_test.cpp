@@ -211,3 +211,71 @@ TEST_CASE("writing a lab puts certificates, identities, keys and configs in ever
   CHECK_THROWS_WITH(writeLab(dir, plan, LabSecrets{"x"}), Catch::Contains("already holds a lab"));
   CHECK_THROWS_WITH(readLab(tmp.path / "nothing"), Catch::Contains("fabricctl up"));
 }
+
+TEST_CASE("a fleet plan: pc1..pcN in one fleet home, addresses carrying past .255, one system; refusals") {
+  PlanOptions o;
+  o.fleet = true;
+  o.octet = 77;
+  o.endpoint_count = 600;
+  o.endpoint_os = {"macos"};
+  LabPlan plan = makeLabPlan(o);
+  REQUIRE(plan.fleet);
+  REQUIRE(plan.endpoints.size() == 600);
+  CHECK(plan.endpoints[0].address == "127.77.1.1");
+  CHECK(plan.endpoints[254].address == "127.77.1.255");
+  CHECK(plan.endpoints[255].address == "127.77.2.0");
+  CHECK(plan.endpoints[599].address == "127.77.3.88");
+  CHECK(plan.endpoints[599].name == "pc600");
+  CHECK(plan.endpoints[599].hostname == "PC600");
+  CHECK(plan.endpoints[599].os == "macos");
+  CHECK(plan.endpoints[0].home == "endpoints/fleet/endpoints/0");
+  CHECK(plan.endpoints[599].home == "endpoints/fleet/endpoints/599");
+  CHECK(plan.endpoint("127.77.2.0") == &plan.endpoints[255]);
+  CHECK(plan.endpoint("pc256") == &plan.endpoints[255]);
+  LabPlan back = LabPlan::fromJson(plan.toJson());
+  CHECK(back.fleet);
+  CHECK(back.fleet_home == plan.fleet_home);
+  CHECK(back.toJson() == plan.toJson());
+  CHECK_FALSE(LabPlan::fromJson(makeLabPlan(PlanOptions{}).toJson()).fleet);
+
+  o.endpoint_os = {"macos", "linux"};
+  o.endpoint_count = 2;
+  CHECK_THROWS_WITH(makeLabPlan(o), Catch::Contains("one system"));
+  o.endpoint_os = {};
+  o.endpoint_count = kMaxFleetEndpoints + 1;
+  CHECK_THROWS_WITH(makeLabPlan(o), Catch::Contains("between 1 and 20000 in a fleet"));
+  o.endpoint_count = 10;
+  o.netns = true;
+  CHECK_THROWS_WITH(makeLabPlan(o), Catch::Contains("network namespaces"));
+  PlanOptions many;
+  many.endpoint_count = 251;
+  CHECK_THROWS_WITH(makeLabPlan(many), Catch::Contains("more with --fleet"));
+}
+
+TEST_CASE("writing a fleet lab issues each endpoint its own certificate, CN = a fresh uid; the fleet home gets the CA only") {
+  TempDir dir;
+  PlanOptions o;
+  o.fleet = true;
+  o.octet = 78;
+  o.endpoint_count = 5;
+  LabPlan plan = makeLabPlan(o);
+  writeLab(dir.path / "lab", plan, LabSecrets{"pw"});
+  const fs::path root = dir.path / "lab";
+  auto ca = readFile(root / "ca" / "ca.pem");
+  REQUIRE(ca);
+  CHECK(readFile(root / plan.fleet_home / "tls" / "ca.pem") == ca);
+  CHECK_FALSE(fs::exists(root / plan.fleet_home / "tls" / "node.pem"));
+  CHECK_FALSE(fs::exists(root / plan.fleet_home / "tls" / "ca.key"));
+  std::set<std::string> cns;
+  for (const auto& e : plan.endpoints) {
+    auto pem = readFile(root / e.home / "tls" / "node.pem");
+    auto key = readFile(root / e.home / "tls" / "node.key");
+    REQUIRE(pem);
+    REQUIRE(key);
+    tls::checkKeyMatchesCertificate(*pem, *key);
+    const std::string cn = tls::certificateSubject(*pem).common_name;
+    CHECK(cn.size() == 40);
+    cns.insert(cn);
+  }
+  CHECK(cns.size() == plan.endpoints.size());
+}
