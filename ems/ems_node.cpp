@@ -295,7 +295,13 @@ void EmsNode::stop() {
   m.loop.call([&m] {
     m.expiry_timer.reset();
     if (m.link_server) m.link_server->close();
-    for (auto& [id, link] : std::map(m.transport.links)) link->close("EMS shutting down");
+    // Drop our references here, on the loop: a link still closing when the loop stops would
+    // otherwise be destroyed with the node, after the loop (and its sockets' io_context) is gone —
+    // with hundreds of agent links open at SIGTERM that freed sockets into a dead io_context
+    // (heap corruption at exit). What is still in flight is released by the loop's own teardown.
+    auto links = std::move(m.transport.links);
+    m.transport.links.clear();
+    for (auto& [id, link] : links) link->close("EMS shutting down");
     // Lines not yet delivered stay in DIR/logbuf and are sent after the next start.
     m.posting = false;
     if (m.sink) m.flushEvents();

@@ -28,15 +28,19 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   fabric::node::raiseOpenFileLimit();  // one socket per agent link: thousands of endpoints
 
-  fabric::ems::EmsNode node(std::get<fabric::ems::DaemonOptions>(parsed.options));
-  if (auto err = node.start(); !err.empty()) {
-    std::fprintf(stderr, "ems: %s\n", err.c_str());
+  {
+    fabric::ems::EmsNode node(std::get<fabric::ems::DaemonOptions>(parsed.options));
+    if (auto err = node.start(); !err.empty()) {
+      std::fprintf(stderr, "ems: %s\n", err.c_str());
+      node.stop();
+      return 1;
+    }
+    int sig = 0;
+    sigwait(&signals, &sig);
+    std::fprintf(stderr, "ems: signal %d, shutting down\n", sig);
     node.stop();
-    return 1;
   }
-  int sig = 0;
-  sigwait(&signals, &sig);
-  std::fprintf(stderr, "ems: signal %d, shutting down\n", sig);
-  node.stop();
+  // Printed once the node is destroyed: tests read it as "the shutdown finished cleanly".
+  std::fprintf(stderr, "ems: stopped\n");
   return 0;
 }

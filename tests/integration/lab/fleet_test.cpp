@@ -33,6 +33,11 @@ using Clock = std::chrono::steady_clock;
 
 bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
 
+std::string readText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 // Every process with an argument inside `dir`.
 std::vector<pid_t> processesNaming(const fs::path& dir) {
   std::vector<pid_t> out;
@@ -160,4 +165,9 @@ TEST_CASE("fabricctl up with 300 endpoints: one fleet process, each endpoint its
   auto down = lab.run({"down"});
   CHECK(down.exit_code == 0);
   CHECK(processesNaming(lab.dir).empty());
+  // The EMS shut down cleanly with 300 agent links open (it once freed them after its event loop
+  // was gone and aborted with heap corruption).
+  auto ems_out = readText(lab.dir / "run" / "ems.out");
+  INFO(ems_out.substr(ems_out.size() > 2000 ? ems_out.size() - 2000 : 0));
+  CHECK(contains(ems_out, "ems: stopped"));
 }
