@@ -1,5 +1,7 @@
 #include "fortianalyzer/daemon/feed_manager.h"
 
+#include <cstdio>
+
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -194,6 +196,12 @@ void FeedManager::runPass(const std::vector<FeedConfig>& wanted) {
         s.loaded_at_ns =
             std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.now().time_since_epoch()).count();
         ++s.loads;
+        // Logs submitted before the new feed was installed may have been matched against the old
+        // one and still be on their way to the store: let them land first, or the rescan misses
+        // them (an endpoint that visited a domain just as it was added would never be found).
+        if (!pipeline_.flush(std::chrono::seconds(10)))
+          std::fprintf(stderr, "fortianalyzer: feed %s: logs still in flight after 10 s; rescanning what is stored\n",
+                       feed.source.name.c_str());
         ioc::RescanReport rescan = pipeline_.rescan(feed.source.name);
         s.rescan_logs_scanned = rescan.logsScanned;
         s.rescan_logs_matched = rescan.logsMatched;
