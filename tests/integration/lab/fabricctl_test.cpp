@@ -28,6 +28,7 @@
 #include "scenarios/lab/lab_plan.h"
 #include "scenarios/lab/lab_writer.h"
 #include "scenarios/lab/process.h"
+#include "tests/support/lab_processes.h"
 
 using namespace fabric::lab;
 namespace fs = std::filesystem;
@@ -41,26 +42,7 @@ using Clock = std::chrono::steady_clock;
 
 bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
 
-// Every process with an argument inside `dir` (the daemons get --home DIR/nodes/<node>).
-std::vector<pid_t> processesNaming(const fs::path& dir) {
-  std::vector<pid_t> out;
-  const std::string prefix = fs::absolute(dir).string() + "/";
-  for (const auto& entry : fs::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    pid_t pid = static_cast<pid_t>(std::stol(name));
-    if (pid == ::getpid() || !processAlive(pid)) continue;
-    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
-    std::string arg;
-    while (std::getline(in, arg, '\0')) {
-      if (arg.rfind(prefix, 0) == 0) {
-        out.push_back(pid);
-        break;
-      }
-    }
-  }
-  return out;
-}
+using fabric::test::processesNaming;
 
 // True when `address:port` can be bound again (as the daemons bind: SO_REUSEADDR).
 bool portFree(const std::string& address, int port, int type) {

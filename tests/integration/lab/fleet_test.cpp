@@ -20,6 +20,7 @@
 #include "scenarios/lab/lab_plan.h"
 #include "scenarios/lab/lab_writer.h"
 #include "scenarios/lab/process.h"
+#include "tests/support/lab_processes.h"
 
 using namespace fabric::lab;
 namespace fs = std::filesystem;
@@ -38,26 +39,7 @@ std::string readText(const fs::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// Every process with an argument inside `dir`.
-std::vector<pid_t> processesNaming(const fs::path& dir) {
-  std::vector<pid_t> out;
-  const std::string prefix = fs::absolute(dir).string() + "/";
-  for (const auto& entry : fs::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    pid_t pid = static_cast<pid_t>(std::stol(name));
-    if (pid == ::getpid() || !processAlive(pid)) continue;
-    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
-    std::string arg;
-    while (std::getline(in, arg, '\0')) {
-      if (arg.rfind(prefix, 0) == 0) {
-        out.push_back(pid);
-        break;
-      }
-    }
-  }
-  return out;
-}
+using fabric::test::processesNaming;
 
 struct FleetLab {
   fs::path dir = fs::temp_directory_path() / ("fleet_test_" + std::to_string(::getpid()));
