@@ -95,32 +95,20 @@ EnqueueResult EmsCallQueue::enqueue(const NewEmsCall& call) {
     if (newest.step() && std::string(newest.columnText(1)) == call.action)
       return {newest.columnInt(0), true};
   }
-  const auto now = toMs(clock_.now());
-  auto s = db_->prepare(
-      "INSERT INTO ems_calls (action, ip, uid, ems_name, ems_serial, flow_id, source, state, "
-      "created_at, "
-      "updated_at, next_attempt_at) VALUES (?,?,?,?,?,?,?,'queued',?,?,?)");
-  s.bindText(1, call.action);
-  s.bindText(2, call.ip);
-  s.bindText(3, call.uid);
-  s.bindText(4, call.ems_name);
-  s.bindText(5, call.ems_serial);
-  s.bindText(6, call.flow_id);
-  s.bindText(7, call.source);
-  s.bindInt(8, now);
-  s.bindInt(9, now);
-  s.bindInt(10, now);
-  s.step();
-  return {sqlite3_last_insert_rowid(db_->handle()), false};
+  return {insertCall(call, "queued", ""), false};
 }
 
 std::int64_t EmsCallQueue::recordRefused(const NewEmsCall& call, const std::string& reason) {
   std::lock_guard lock(mutex_);
+  return insertCall(call, "refused", reason);
+}
+
+// One new row, due at once; the caller holds mutex_.
+std::int64_t EmsCallQueue::insertCall(const NewEmsCall& call, const char* state, const std::string& last_error) {
   const auto now = toMs(clock_.now());
   auto s = db_->prepare(
-      "INSERT INTO ems_calls (action, ip, uid, ems_name, ems_serial, flow_id, source, state, "
-      "last_error, "
-      "created_at, updated_at, next_attempt_at) VALUES (?,?,?,?,?,?,?,'refused',?,?,?,?)");
+      "INSERT INTO ems_calls (action, ip, uid, ems_name, ems_serial, flow_id, source, state, last_error, "
+      "created_at, updated_at, next_attempt_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
   s.bindText(1, call.action);
   s.bindText(2, call.ip);
   s.bindText(3, call.uid);
@@ -128,10 +116,11 @@ std::int64_t EmsCallQueue::recordRefused(const NewEmsCall& call, const std::stri
   s.bindText(5, call.ems_serial);
   s.bindText(6, call.flow_id);
   s.bindText(7, call.source);
-  s.bindText(8, reason);
-  s.bindInt(9, now);
+  s.bindText(8, state);
+  s.bindText(9, last_error);
   s.bindInt(10, now);
   s.bindInt(11, now);
+  s.bindInt(12, now);
   s.step();
   return sqlite3_last_insert_rowid(db_->handle());
 }

@@ -113,6 +113,7 @@ class EmsCallQueue {
   std::string diagnoseList(std::size_t limit = 100) const;
 
  private:
+  std::int64_t insertCall(const NewEmsCall& call, const char* state, const std::string& last_error);
   std::optional<EmsCall> getLocked(std::int64_t id) const;
   void setState(std::int64_t id, const char* state, int http_status, const std::string* error,
                 const std::string* result, std::optional<std::chrono::system_clock::time_point> next);
