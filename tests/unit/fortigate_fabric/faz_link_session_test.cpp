@@ -72,6 +72,34 @@ TEST_CASE("accepted lines outlive the process: a new session sends what was neve
   CHECK(buffer.pendingLines() == 0);
 }
 
+TEST_CASE("staged lines are sent only once their write is reported; a failed write is a refusal", "[faz]") {
+  TempDir dir;
+  logship::DiskLogBuffer buffer(dir.path / "buf");
+  FazLinkSession s(device(), buffer, 10);
+  s.onConnected();
+  logship::StagedAppend a, b;
+  CHECK(s.stageLines({"a1", "a2"}, a).accepted);
+  CHECK(s.stageLines({"b1"}, b).accepted);
+  CHECK_FALSE(s.nextLogs());  // not on disk yet: not accepted, not sent
+  CHECK(s.unsentLines() == 0);
+  REQUIRE(logship::DiskLogBuffer::writeStaged(dir.path / "buf", a.segment, a.offset, a.records).empty());
+  CHECK(s.finishStaged(a, "").accepted);
+  auto failed = s.finishStaged(b, "cannot sync segment-0.log: Input/output error");
+  CHECK_FALSE(failed.accepted);
+  CHECK(failed.first_refusal);
+  CHECK(s.droppedLines() == 1);
+  auto batch = s.nextLogs();
+  REQUIRE(batch);
+  CHECK((*batch)["lines"] == nlohmann::json({"a1", "a2"}));
+  // The next good write ends the refusal episode.
+  logship::StagedAppend c;
+  CHECK(s.stageLines({"c1"}, c).accepted);
+  REQUIRE(logship::DiskLogBuffer::writeStaged(dir.path / "buf", c.segment, c.offset, c.records).empty());
+  CHECK(s.finishStaged(c, "").accepted);
+  CHECK(s.unsentLines() == 1);
+  CHECK(s.statusText().find("FULL") == std::string::npos);
+}
+
 TEST_CASE("bad acks are refused and change nothing", "[faz]") {
   TempDir dir;
   logship::DiskLogBuffer buffer(dir.path / "buf");
