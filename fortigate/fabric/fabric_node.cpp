@@ -240,7 +240,7 @@ void FortiGateFabric::onTelemetryLink(std::shared_ptr<net::FramedLink> link) {
   telemetry_links_[id] = link;
   std::weak_ptr<net::FramedLink> weak = link;
   // The link verified the agent certificate against the lab CA; its CN binds the uid (register).
-  const TelemetryPeer peer{link->peer().address, link->peer().serial_number, link->peer().common_name};
+  const TelemetryPeer peer{link->peer().address, link->peer().certificate_serial, link->peer().common_name};
   link->onMessage([this, id, weak, peer, alive = alive_](const nlohmann::json& m) {
     if (!*alive) return;
     auto out = registry_.handleMessage(id, peer, m);

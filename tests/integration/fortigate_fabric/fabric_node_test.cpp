@@ -10,6 +10,7 @@
 #include <random>
 #include <thread>
 
+#include "common/base/atomic_file.h"
 #include "common/base/clock.h"
 #include "common/config/engine.h"
 #include "common/net/link.h"
@@ -202,7 +203,13 @@ TEST_CASE("IoC from the analyzer → stitch → Q-<ip> at the EMS; U- by diagnos
   agent.start();
   REQUIRE(waitFor([&] { return registered.load(); }));
   auto console = [&](const std::string& line) { return loop.call([&] { return engine.openSession()->execute(line); }); };
-  CHECK(console("diagnose endpoint record list").output.find("IP Address = " + lab.agent_ip) != std::string::npos);
+  {
+    const auto list = console("diagnose endpoint record list").output;
+    CHECK(list.find("IP Address = " + lab.agent_ip) != std::string::npos);
+    // The X.509 serial of the certificate the agent presented, in FortiOS's form (uppercase hex).
+    const auto agent_cert = tls::certificateSerial(readFile(lab.agent.cert).value_or(""));
+    CHECK(list.find("Client cert SN: " + agent_cert + "\n") != std::string::npos);
+  }
   REQUIRE(waitFor([&] { return faz.hasLine("logid=\"0107045057\""); }));
   {
     std::lock_guard g(faz.mu);
