@@ -148,7 +148,10 @@ void FortiGateFabric::onFazWritten(const std::vector<logship::LogBufferWriter::R
 
 void FortiGateFabric::reportFazRefusal(const std::string& error) {
   note("analyzer log buffer: " + error);
-  log_.write(analyzerBufferFull("FortiAnalyzer log buffer full, logs dropped until the analyzer catches up: " + error));
+  const bool full = error.rfind("log buffer full", 0) == 0;
+  log_.write(analyzerBufferFull((full ? "FortiAnalyzer log buffer full, logs dropped until the analyzer catches up: "
+                                      : "FortiAnalyzer log buffer not writable, logs dropped: ") +
+                                error));
 }
 
 void FortiGateFabric::tick() {
