@@ -13,9 +13,11 @@ CREATE TABLE IF NOT EXISTS blocks(
   min_time_ns INTEGER NOT NULL,
   max_time_ns INTEGER NOT NULL,
   keys BLOB NOT NULL,
-  data BLOB NOT NULL);
+  data BLOB NOT NULL,
+  seg INTEGER, seg_off INTEGER, seg_len INTEGER);
 CREATE INDEX IF NOT EXISTS blocks_min_time ON blocks(min_time_ns);
 CREATE INDEX IF NOT EXISTS blocks_max_time ON blocks(max_time_ns);
+CREATE INDEX IF NOT EXISTS blocks_seg ON blocks(seg) WHERE seg IS NOT NULL;
 CREATE TABLE IF NOT EXISTS block_keys(
   key_hash INTEGER NOT NULL,
   first_id INTEGER NOT NULL,
@@ -49,6 +51,18 @@ void prepareWriterDatabase(SqliteDb& db) {
     // a block (~0.5 MB) is a chain of 8 overflow pages, not 64, so the WAL append and the
     // checkpoint copy make 8x fewer writes (writer 3.1 -> 2.3, checkpoint 1.3 -> 0.5 CPU-us/log).
     db.exec("PRAGMA page_size=65536; PRAGMA auto_vacuum=INCREMENTAL;");
+  } else if (version == 2) {
+    // Version 2 kept every block's bytes inline (blocks.data). In place: the segment columns are
+    // added (NULL: inline), the old blocks stay as they are and stay readable.
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec("ALTER TABLE blocks ADD COLUMN seg INTEGER; ALTER TABLE blocks ADD COLUMN seg_off INTEGER;"
+              "ALTER TABLE blocks ADD COLUMN seg_len INTEGER; PRAGMA user_version=3;");
+      db.exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
   } else {
     checkVersion(db);
   }

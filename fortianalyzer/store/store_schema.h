@@ -2,10 +2,13 @@
 // The log database layout (one file, SQLite WAL). Kept in one place so the writer, the search and
 // the tests agree on names.
 //
-//   blocks(first_id PK, last_id, count, min_time_ns, max_time_ns, keys BLOB, data BLOB)
+//   blocks(first_id PK, last_id, count, min_time_ns, max_time_ns, keys BLOB, data BLOB,
+//          seg, seg_off, seg_len)
 //       one row per block of up to kBlockMaxRows logs (log_block.h): the logs' header columns,
-//       fields blob and raw line; `keys` lists the block's block_keys rows
-//   indexes: blocks(min_time_ns), blocks(max_time_ns)
+//       fields blob and raw line, either in segment file `seg` at [seg_off, seg_off + seg_len)
+//       (log_segments.h; `data` empty) or, when seg is NULL, inline in `data` (version 2 blocks,
+//       blocks rewritten by retention); `keys` lists the block's block_keys rows
+//   indexes: blocks(min_time_ns), blocks(max_time_ns), blocks(seg) where seg is not NULL
 //   block_keys(key_hash, first_id) PK (key_hash, first_id), WITHOUT ROWID
 //       every distinct devid / type / subtype / srcip / endpoint_uid / flow_id value of a block,
 //       as blockKeyHash(kind, value) -> the block; search picks candidate blocks here, then checks
@@ -13,7 +16,8 @@
 //   devices(devid PK, devname, serial, ip, registered, first_seen_ns, last_seen_ns, log_count)
 //   meta(key PK, value): next id, clean-close marker
 //
-// Version 1 (one row per log, five secondary indexes) is refused with a clear error.
+// Version 2 (every block inline) is upgraded in place by the writer; version 1 (one row per log,
+// five secondary indexes) is refused with a clear error.
 
 #include <array>
 #include <string_view>
@@ -22,7 +26,7 @@
 
 namespace fabric::faz {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Header columns that hold a log field by the same name, so search reads them (and, when
 // `indexed`, picks blocks by them) instead of the fields blob. `flowid` is the log field name of the flow_id column.
@@ -45,7 +49,8 @@ inline constexpr std::array<FieldColumn, 11> kFieldColumns{{
     {"endpoint_uid", "endpoint_uid", true},
 }};
 
-// Writer connection: WAL, synchronous=NORMAL, incremental auto-vacuum, schema created/checked.
+// Writer connection: WAL, synchronous=NORMAL, incremental auto-vacuum, schema created/checked
+// (version 2 upgraded).
 // Throws SqliteError when the file is not a log database of a version this build knows.
 void prepareWriterDatabase(SqliteDb& db);
 
