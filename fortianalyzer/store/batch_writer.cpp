@@ -215,7 +215,8 @@ void BatchWriter::writeBlock() {
   insertBlock_.bindInt(5, block_.maxTime());
   insertBlock_.bindBlob(6, keyBytes);
   // The bytes go to the segment file before the row that refers to them can commit.
-  SegmentRef ref = segments_.append(block_.bytes());
+  encodeSegmentFrame(block_.bytes(), frame_);
+  SegmentRef ref = segments_.append(frame_);
   insertBlock_.bindInt(7, ref.seg);
   insertBlock_.bindInt(8, ref.off);
   insertBlock_.bindInt(9, ref.len);

@@ -59,6 +59,7 @@ class BatchWriter {
   std::int64_t segmentInMeta_ = 0;      // meta next_segment - 1 as last written
   std::int64_t syncedBelowInMeta_ = 0;  // meta segments_synced_below as last written
   BlockBuilder block_;
+  std::string frame_;  // the block as written to its segment (encodeSegmentFrame)
   Statement insertBlock_;
   Statement insertKey_;
   Statement upsertDevice_;

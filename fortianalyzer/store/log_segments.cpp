@@ -1,6 +1,7 @@
 #include "fortianalyzer/store/log_segments.h"
 
 #include <fcntl.h>
+#include <lz4.h>
 #include <linux/falloc.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -163,12 +164,65 @@ bool SegmentReader::read(const SegmentRef& ref, std::string& out) {
   return true;
 }
 
+void encodeSegmentFrame(std::string_view block, std::string& out) {
+  auto n = static_cast<std::uint32_t>(block.size());
+  char header[5] = {static_cast<char>(kCodecLz4), static_cast<char>(n & 0xff),
+                    static_cast<char>((n >> 8) & 0xff), static_cast<char>((n >> 16) & 0xff),
+                    static_cast<char>((n >> 24) & 0xff)};
+  int bound = LZ4_compressBound(static_cast<int>(block.size()));
+  out.resize(5 + static_cast<std::size_t>(bound));
+  int packed = bound > 0 ? LZ4_compress_default(block.data(), out.data() + 5,
+                                                static_cast<int>(block.size()), bound)
+                         : 0;
+  if (packed <= 0 || static_cast<std::size_t>(packed) >= block.size()) {
+    header[0] = static_cast<char>(kCodecRaw);
+    out.resize(5);
+    out.append(block);
+  } else {
+    out.resize(5 + static_cast<std::size_t>(packed));
+  }
+  std::memcpy(out.data(), header, 5);
+}
+
+bool decodeSegmentFrame(std::string_view frame, std::string& out) {
+  out.clear();
+  if (frame.size() < 5) return false;
+  std::uint32_t n = 0;
+  for (int i = 0; i < 4; ++i) n |= static_cast<std::uint32_t>(static_cast<std::uint8_t>(frame[1 + i])) << (8 * i);
+  std::string_view payload = frame.substr(5);
+  switch (static_cast<std::uint8_t>(frame[0])) {
+    case kCodecRaw:
+      if (payload.size() != n) return false;
+      out.assign(payload);
+      return true;
+    case kCodecLz4: {
+      // LZ4 expands at most ~255x; a larger claim is damage (and would be a huge allocation).
+      if (n > kSegmentBlockMaxBytes || n / 255 > payload.size()) return false;
+      out.resize(n);
+      int got = LZ4_decompress_safe(payload.data(), out.data(), static_cast<int>(payload.size()),
+                                    static_cast<int>(n));
+      if (got < 0 || static_cast<std::uint32_t>(got) != n) {
+        out.clear();
+        return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+bool SegmentReader::readBlock(const SegmentRef& ref, std::string& out) {
+  out.clear();
+  return read(ref, frame_) && decodeSegmentFrame(frame_, out);
+}
+
 bool readBlockColumns(Statement& st, int col, SegmentReader& reader, std::string& out) {
   if (st.columnIsNull(col + 1)) {
     out.assign(st.columnText(col));
     return true;
   }
-  return reader.read({st.columnInt(col + 1), st.columnInt(col + 2), st.columnInt(col + 3)}, out);
+  return reader.readBlock({st.columnInt(col + 1), st.columnInt(col + 2), st.columnInt(col + 3)}, out);
 }
 
 SegmentRecovery recoverSegments(SqliteDb& db, bool validate) {

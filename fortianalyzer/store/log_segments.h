@@ -90,11 +90,25 @@ class SegmentReader {
 
   // false when the file is missing or shorter than the range, or the range is absurd (damage).
   bool read(const SegmentRef& ref, std::string& out);
+  // read() plus decodeSegmentFrame(): the block bytes.
+  bool readBlock(const SegmentRef& ref, std::string& out);
 
  private:
   std::string dir_;
+  std::string frame_;
   std::map<std::int64_t, int> fds_;
 };
+
+// How block bytes are framed in a segment: one codec byte (kCodecRaw, kCodecLz4), the block's
+// length (4 bytes, little-endian), then the block bytes, raw or as one LZ4 block. LZ4 because at
+// ~1.5 GB/s it costs less CPU than the kernel spends copying the uncompressed bytes into the page
+// cache (BENCHMARKS.md). A block that does not shrink is stored raw.
+inline constexpr std::uint8_t kCodecRaw = 0;
+inline constexpr std::uint8_t kCodecLz4 = 1;
+void encodeSegmentFrame(std::string_view block, std::string& out);
+// false when the frame is damaged (unknown codec, lengths that disagree, LZ4 data that does not
+// decode to exactly the stated length); never reads or writes out of bounds.
+bool decodeSegmentFrame(std::string_view frame, std::string& out);
 
 // The bytes of the block in the current row of `st`, whose columns from `col` on are
 // data, seg, seg_off, seg_len: inline bytes when seg is NULL (schema 2 blocks, blocks rewritten by
