@@ -62,6 +62,8 @@ class BatchWriter {
   std::string frame_;  // the block as written to its segment (encodeSegmentFrame)
   Statement insertBlock_;
   Statement insertKey_;
+  static constexpr size_t kKeyRowsPerInsert = 64;
+  Statement insertKeys_;  // kKeyRowsPerInsert rows (prepared on the first merge)
   Statement upsertDevice_;
   Statement setNextId_;
   Statement setMeta_;

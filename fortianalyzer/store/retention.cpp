@@ -126,12 +126,19 @@ void dropBlock(SqliteDb& db, int64_t firstId) {
     st.bindInt(1, firstId);
     if (st.step()) keys = std::string(st.columnText(0));
   }
-  auto del = db.prepare("DELETE FROM block_keys WHERE key_hash=?1 AND first_id=?2");
-  for (const auto& k : decodeBlockKeys(keys)) {
-    del.bindInt(1, blockKeyHash(k.kind, k.value));
-    del.bindInt(2, firstId);
-    del.step();
-    del.reset();
+  // The block's key rows are in the first run at or after it (none when not merged yet).
+  auto runOf = db.prepare("SELECT min(run) FROM key_runs WHERE run >= ?1");
+  runOf.bindInt(1, firstId);
+  if (runOf.step() && !runOf.columnIsNull(0)) {
+    int64_t run = runOf.columnInt(0);
+    auto del = db.prepare("DELETE FROM block_keys WHERE run=?1 AND key_hash=?2 AND first_id=?3");
+    for (const auto& k : decodeBlockKeys(keys)) {
+      del.bindInt(1, run);
+      del.bindInt(2, blockKeyHash(k.kind, k.value));
+      del.bindInt(3, firstId);
+      del.step();
+      del.reset();
+    }
   }
   auto st = db.prepare("DELETE FROM blocks WHERE first_id=?1");
   st.bindInt(1, firstId);

@@ -59,7 +59,8 @@ void appendLogs(LogStore& store, int n, int first = 0) {
 }
 
 // The version-2 layout (every block inline in blocks.data), as the store wrote it before segments.
-void writeVersion2Database(const std::string& path, int logs) {
+// With `indexed`, the block's key rows are merged (watermark at the last id), else not yet.
+void writeVersion2Database(const std::string& path, int logs, bool indexed) {
   SqliteDb db(path, false, true);
   db.exec("PRAGMA page_size=65536; PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL;");
   db.exec(R"sql(
@@ -92,9 +93,18 @@ PRAGMA user_version=2;
   st.bindBlob(6, keys);
   st.bindBlob(7, block.bytes());
   st.step();
-  // keys_indexed_through 0: the block's key rows are not merged yet, search finds it by its keys.
+  if (indexed) {
+    auto key = db.prepare("INSERT INTO block_keys VALUES(?1, ?2)");
+    for (const auto& k : block.keys()) {
+      key.bindInt(1, blockKeyHash(k.kind, k.value));
+      key.bindInt(2, block.firstId());
+      key.step();
+      key.reset();
+    }
+  }
   db.exec("INSERT INTO meta VALUES('next_id', '" + std::to_string(id) +
-          "'), ('clean_close', '1'), ('keys_indexed_through', '0')");
+          "'), ('clean_close', '1'), ('keys_indexed_through', '" +
+          std::to_string(indexed ? id - 1 : 0) + "')");
 }
 
 }  // namespace
@@ -144,11 +154,12 @@ TEST_CASE("open cuts bytes no committed row refers to and starts a new segment")
   CHECK(countAll(opt.path) == 1000);
 }
 
-TEST_CASE("a version 2 database is upgraded in place and its inline blocks stay readable") {
+TEST_CASE("a version 2 database is upgraded in place, its inline blocks and key rows stay usable") {
   TempDir dir;
   fabric::ManualClock clock;
   std::string path = dir.file("logs.db");
-  writeVersion2Database(path, 300);
+  bool indexed = GENERATE(false, true);  // found through its keys blob / its migrated key rows
+  writeVersion2Database(path, 300, indexed);
   LogStoreOptions opt{.path = path};
   {
     LogStore store(opt, clock);
@@ -157,7 +168,8 @@ TEST_CASE("a version 2 database is upgraded in place and its inline blocks stay 
     appendLogs(store, 200, 300);
   }
   SqliteDb db(path, false, false);
-  CHECK(db.queryInt("PRAGMA user_version") == 3);
+  CHECK(db.queryInt("PRAGMA user_version") == 4);
+  CHECK(db.queryInt("SELECT count(*) FROM key_runs WHERE run = 300") == (indexed ? 1 : 0));
   CHECK(db.queryInt("SELECT count(*) FROM blocks WHERE seg IS NULL") == 1);
   CHECK(countAll(path) == 500);
   LogSearch search(path);
