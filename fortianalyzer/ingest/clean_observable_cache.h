@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/base/huge_page_allocator.h"
 #include "common/logfmt/observable.h"
 
 namespace fabric::faz {
@@ -62,7 +63,7 @@ class CleanObservableCache {
   static bool same(const Entry& e, const logfmt::Observable& o, std::uint64_t hash,
                    std::uint64_t generation);
 
-  std::vector<Entry> slots_;
+  std::vector<Entry, HugePageAllocator<Entry>> slots_;  // probed at random: huge pages spare the TLB
   std::uint64_t setMask_ = 0;
   std::uint64_t hits_ = 0;
   std::uint64_t misses_ = 0;
