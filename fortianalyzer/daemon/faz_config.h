@@ -16,6 +16,9 @@
 
 namespace fabric::faz {
 
+// The largest `max-message-size` the schema accepts (faz_schema.cpp).
+inline constexpr std::size_t kLargestMaxMessage = 1048576;
+
 enum class UnregisteredDeviceOption { kAddAllowService, kAddNoService, kIgnore };
 
 struct FeedConfig {
