@@ -43,6 +43,15 @@ struct FazDaemon::Impl {
   std::vector<std::thread> movers;   // HTTPS port moves (never on the loop: stop() joins)
   std::mutex movers_mutex;
 
+  void joinMovers() {
+    std::vector<std::thread> done;
+    {
+      std::lock_guard<std::mutex> lock(movers_mutex);
+      done.swap(movers);
+    }
+    for (auto& t : done) t.join();
+  }
+
   std::uint16_t httpsPort() {
     std::lock_guard<std::mutex> lock(https_mutex);
     return https ? https->port() : 0;
@@ -259,19 +268,13 @@ std::string FazDaemon::start() {
 
 void FazDaemon::stop() {
   Impl& d = *impl_;
-  {
-    std::vector<std::thread> movers;
-    {
-      std::lock_guard<std::mutex> lock(d.movers_mutex);
-      movers.swap(d.movers);
-    }
-    for (auto& t : movers) t.join();
-  }
+  // The console first: no commit can start another HTTPS port move after the join below.
+  if (d.console) d.console->stop();
+  d.joinMovers();
   {
     std::lock_guard<std::mutex> lock(d.https_mutex);
     if (d.https) d.https->stop();
   }
-  if (d.console) d.console->stop();
   d.https.reset();
   d.console.reset();
   d.api.reset();
@@ -283,6 +286,7 @@ void FazDaemon::stop() {
     });
   }
   d.loop.stop();
+  d.joinMovers();
   if (d.home) d.home->clearRuntimeFiles();
   d.home.reset();
   d.started = false;

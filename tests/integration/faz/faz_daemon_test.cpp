@@ -374,6 +374,27 @@ TEST_CASE("fortianalyzer daemon applies configuration changes live and keeps ack
   CHECK(api->count("srcip==10.2.0.1") == 1);
   CHECK(api->call("GET", "/api/status")["data"]["ports"]["https"] == https1);
 
+  // --- an HTTPS port in use: the API stays on its port and the configuration is put back ---
+  int blocker2 = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in b2{};
+  b2.sin_family = AF_INET;
+  inet_pton(AF_INET, faz_addr.c_str(), &b2.sin_addr);
+  REQUIRE(::bind(blocker2, reinterpret_cast<sockaddr*>(&b2), sizeof b2) == 0);
+  REQUIRE(::listen(blocker2, 1) == 0);
+  socklen_t b2len = sizeof b2;
+  getsockname(blocker2, reinterpret_cast<sockaddr*>(&b2), &b2len);
+  const std::uint16_t taken2 = ntohs(b2.sin_port);
+  auto [rc_h2, out_h2] = faz.cli({"config system admin setting", "set https_port " + std::to_string(taken2), "end"});
+  CHECK(rc_h2 == 0);
+  REQUIRE(waitFor([&] { return api->count(http::urlEncode("msg==listening port not changed")) == 2; }));
+  REQUIRE(waitFor([&] {
+    auto [rc_s, shown] = faz.cli({"show system admin setting"});
+    return rc_s == 0 && shown.find("https_port " + std::to_string(https1)) != std::string::npos;
+  }));
+  ::close(blocker2);
+  CHECK(readJson(faz_home / "ready.json")["ports"]["https"] == https1);
+  CHECK(api->count("srcip==10.2.0.1") == 1);
+
   // --- retention changed by a commit applies to the stored logs at once ---
   const std::string old_line =
       "date=2020-01-01 time=05:00:01 devname=\"FGT-LAB\" devid=\"FGVM01TM26000001\" logid=\"0000000013\" "
