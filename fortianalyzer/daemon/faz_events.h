@@ -11,7 +11,7 @@ namespace fabric::faz {
 
 struct FazEvent {
   const char* logid;    // 10 digits
-  const char* subtype;  // the `subtype=` text (kept "system" for every line: consumers filter on it)
+  const char* subtype;  // the `subtype=` text, the name of the logid's subtype number
   const char* level;    // FortiOS level name
   const char* msg;
 };
@@ -25,12 +25,12 @@ inline constexpr FazEvent kPortChanged{"0001090004", "system", "notice", "listen
 inline constexpr FazEvent kPortNotChanged{"0001090005", "system", "warning", "listening port not changed"};
 inline constexpr FazEvent kLiveSettingApplied{"0001090006", "system", "notice", "setting applied"};
 // dvm (22): devices and their links
-inline constexpr FazEvent kLinkUp{"0022090001", "system", "information", "FortiGate link up"};
-inline constexpr FazEvent kLinkDown{"0022090002", "system", "notice", "FortiGate link down"};
-inline constexpr FazEvent kLinkClosed{"0022090003", "system", "warning", "FortiGate link closed"};
-inline constexpr FazEvent kLinkNote{"0022090004", "system", "notice", ""};  // msg from the link handler
+inline constexpr FazEvent kLinkUp{"0022090001", "dvm", "information", "FortiGate link up"};
+inline constexpr FazEvent kLinkDown{"0022090002", "dvm", "notice", "FortiGate link down"};
+inline constexpr FazEvent kLinkClosed{"0022090003", "dvm", "warning", "FortiGate link closed"};
+inline constexpr FazEvent kLinkNote{"0022090004", "dvm", "notice", ""};  // msg from the link handler
 // logd (25): log receiving
-inline constexpr FazEvent kSyslogClosed{"0025090001", "system", "warning", "syslog connection closed"};
+inline constexpr FazEvent kSyslogClosed{"0025090001", "logd", "warning", "syslog connection closed"};
 // IoC (lab: the threat-feed/IoC service, listed under system 01)
 inline constexpr FazEvent kFeedLoaded{"0001090101", "system", "information", "threat feed loaded"};
 inline constexpr FazEvent kFeedNotLoaded{"0001090102", "system", "warning", "threat feed not loaded"};
