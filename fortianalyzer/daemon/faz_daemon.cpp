@@ -271,11 +271,13 @@ void FazDaemon::stop() {
   // The console first: no commit can start another HTTPS port move after the join below.
   if (d.console) d.console->stop();
   d.joinMovers();
+  std::unique_ptr<http::HttpsServer> https;
   {
-    std::lock_guard<std::mutex> lock(d.https_mutex);
-    if (d.https) d.https->stop();
+    std::lock_guard<std::mutex> lock(d.https_mutex);  // the loop may read its port meanwhile
+    https = std::move(d.https);
   }
-  d.https.reset();
+  if (https) https->stop();
+  https.reset();
   d.console.reset();
   d.api.reset();
   if (d.node || d.receivers) {
