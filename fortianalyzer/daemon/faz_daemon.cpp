@@ -37,8 +37,7 @@ struct FazDaemon::Impl {
   http::ServerTls https_tls;
   // The configured ports the listeners were bound for (a command-line override counts as the
   // configured value until the configuration's value changes). Loop thread only.
-  ReceiverPorts applied_ports;
-  std::uint16_t applied_https = 0;
+  ConfiguredPorts applied;
   std::mutex https_mutex;            // guards https against the threads that move it
   std::vector<std::thread> movers;   // HTTPS port moves (never on the loop: stop() joins)
   std::mutex movers_mutex;
@@ -74,16 +73,20 @@ struct FazDaemon::Impl {
   void onConfig(const FazConfig& now) {
     if (!receivers) return;
     receivers->setMaxMessage(now.max_message);
+    const ConfiguredPorts wanted = configuredPorts(now);
+    const PortMoves moves = portMoves(applied, wanted);
+    const bool move = moves.syslog;
     ReceiverPorts want = receivers->ports();
-    bool move = false;
-    if (now.syslog_udp_port != applied_ports.udp) want.udp = now.syslog_udp_port, move = true;
-    if (now.syslog_tcp_port != applied_ports.tcp) want.tcp = now.syslog_tcp_port, move = true;
-    if (now.syslog_tls_port != applied_ports.tls) want.tls = now.syslog_tls_port, move = true;
+    if (wanted.syslog_udp != applied.syslog_udp) want.udp = wanted.syslog_udp;
+    if (wanted.syslog_tcp != applied.syslog_tcp) want.tcp = wanted.syslog_tcp;
+    if (wanted.syslog_tls != applied.syslog_tls) want.tls = wanted.syslog_tls;
     if (move) {
       ReceiverPorts before = receivers->ports();
       std::string error = receivers->rebind(options.listen, want);
       if (error.empty()) {
-        applied_ports = ReceiverPorts{now.syslog_udp_port, now.syslog_tcp_port, now.syslog_tls_port};
+        applied.syslog_udp = wanted.syslog_udp;
+        applied.syslog_tcp = wanted.syslog_tcp;
+        applied.syslog_tls = wanted.syslog_tls;
         ReceiverPorts p = receivers->ports();
         node->writeEvent(events::kPortChanged,
                          {{"setting", "system log-receiver"},
@@ -94,21 +97,21 @@ struct FazDaemon::Impl {
       } else {
         // The old listeners keep running and the configuration goes back to the ports they serve.
         node->writeEvent(events::kPortNotChanged, {{"setting", "system log-receiver"}, {"reason", error}});
-        ReceiverPorts keep = applied_ports;
+        ConfiguredPorts keep = applied;
         loop.post([this, keep] {
           if (!node) return;
           auto session = node->engine().openSession();
           session->execute("config system log-receiver");
-          session->execute("set syslog-udp-port " + std::to_string(keep.udp));
-          session->execute("set syslog-tcp-port " + std::to_string(keep.tcp));
-          session->execute("set syslog-tls-port " + std::to_string(keep.tls));
+          session->execute("set syslog-udp-port " + std::to_string(keep.syslog_udp));
+          session->execute("set syslog-tcp-port " + std::to_string(keep.syslog_tcp));
+          session->execute("set syslog-tls-port " + std::to_string(keep.syslog_tls));
           session->execute("end");
         });
       }
     }
-    if (now.https_port != applied_https) {
-      std::uint16_t from = applied_https;
-      applied_https = now.https_port;  // a failed move restores it (and the configuration)
+    if (moves.https) {
+      std::uint16_t from = applied.https;
+      applied.https = now.https_port;  // a failed move restores it (and the configuration)
       std::lock_guard<std::mutex> lock(movers_mutex);
       movers.emplace_back([this, port = now.https_port, from] { moveHttps(port, from); });
     }
@@ -140,7 +143,7 @@ struct FazDaemon::Impl {
         return;
       }
       node->writeEvent(events::kPortNotChanged, {{"setting", "system admin setting"}, {"reason", "https: " + error}});
-      applied_https = configured_before;
+      applied.https = configured_before;
       auto session = node->engine().openSession();
       session->execute("config system admin setting");
       session->execute("set https_port " + std::to_string(configured_before));
@@ -230,8 +233,7 @@ std::string FazDaemon::start() {
                           d.options.tls_port.value_or(config.syslog_tls_port)};
       std::string e = d.receivers->listen(d.options.listen, ports);
       if (!e.empty()) return e;
-      d.applied_ports = ReceiverPorts{config.syslog_udp_port, config.syslog_tcp_port, config.syslog_tls_port};
-      d.applied_https = config.https_port;
+      d.applied = configuredPorts(config);
       d.node->setConfigHook([&d](const FazConfig&, const FazConfig& now) { d.onConfig(now); });
       d.node->setResumeHook([&d] {
         if (d.receivers) d.receivers->onResume();
