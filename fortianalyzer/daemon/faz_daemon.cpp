@@ -62,11 +62,15 @@ struct FazDaemon::Impl {
     json ports{{"https", httpsPort()}, {"syslog_udp", p.udp}, {"syslog_tcp", p.tcp},
                {"syslog_tls", p.tls}, {"link", p.tcp}};
     node->setPorts(ports);
-    if (started)
-      home->writeReady(json{{"pid", static_cast<long>(::getpid())},
-                            {"serial", identity.serial},
-                            {"address", options.listen},
-                            {"ports", ports}});
+    if (!started) return;
+    json ready{{"pid", static_cast<long>(::getpid())}, {"serial", identity.serial}, {"address", options.listen},
+               {"ports", ports}};
+    try {
+      home->writeReady(ready);
+    } catch (const std::exception& e) {
+      // A live port change must not take the daemon down; the event log says ready.json is stale.
+      node->writeEvent(events::kConfigNotSaved, {{"file", "ready.json"}, {"reason", e.what()}});
+    }
   }
 
   // On the loop, after every configuration change (FazNode::setConfigHook).
@@ -259,7 +263,9 @@ std::string FazDaemon::start() {
       d.publishPorts();
       d.node->writeEvent(events::kReady, {{"address", d.options.listen}, {"ports", d.node->ports().dump()}});
       d.started = true;
-      d.publishPorts();  // ready.json: every listener is up
+      // ready.json: every listener is up (a failure to write it stops the start).
+      d.home->writeReady(json{{"pid", static_cast<long>(::getpid())}, {"serial", identity.serial},
+                              {"address", d.options.listen}, {"ports", d.node->ports()}});
     });
     return "";
   } catch (const std::exception& e) {
