@@ -249,6 +249,18 @@ RetentionReport LogStore::runRetentionNow() {
   });
 }
 
+void LogStore::setRetention(const RetentionPolicy& policy) {
+  {
+    std::lock_guard lk(mutex_);
+    if (stopping_) return;
+    tasks_.emplace_back([this, policy] {
+      options_.retention = policy;  // read only on the writer thread
+      retentionPending_ = hasLimits(policy);  // apply at once, not after the interval
+    });
+  }
+  workReady_.notify_one();
+}
+
 std::string LogStore::registerDevice(const DeviceRecord& device) {
   return runOnWriter([&] { return faz::registerDevice(*db_, device); });
 }

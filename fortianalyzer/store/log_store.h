@@ -114,6 +114,9 @@ class LogStore {
 
   // Applies the retention policy until complete (on the writer thread) and reports.
   RetentionReport runRetentionNow();
+  // Replaces the retention policy (a configuration change); the writer applies it at its next
+  // pass, without waiting for the interval. Does not wait. Thread-safe.
+  void setRetention(const RetentionPolicy& policy);
 
   // Devices (run on the writer thread; see device_registry.h).
   std::string registerDevice(const DeviceRecord& device);
