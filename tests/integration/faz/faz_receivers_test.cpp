@@ -122,6 +122,11 @@ TEST_CASE("syslog receivers: every framing and header, oversized input counted, 
   CHECK(api.count("act==close") == 0);  // CEF keys are FortiOS names
   CHECK(api.count("action==close") == 1);
 
+  // The console shows the log, not the syslog header it came in.
+  auto [rc, display] = faz.cli({"execute log filter field srcip 10.20.0.1", "execute log display"});
+  CHECK(rc == 0);
+  CHECK(display.find("1 logs found.\n1 logs returned.\n\n1: " + fgtBody("10.20.0.1") + "\n") != std::string::npos);
+
   json stats = api.call("GET", "/api/stats")["data"];
   CHECK(stats["oversized"] == 3);
   CHECK(stats["malformed"] == 0);
