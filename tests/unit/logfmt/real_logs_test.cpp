@@ -482,7 +482,7 @@ TEST_CASE("every key=value and CSV sample line reads as Elastic's published pars
 }
 
 TEST_CASE("every sample line yields the IoC observables FORMAT-NOTES.md lists") {
-  std::size_t urls_rebuilt = 0, ip_lists = 0, sha256 = 0, crc32 = 0, fct = 0;
+  std::size_t urls_rebuilt = 0, ip_lists = 0, sha256 = 0, crc32 = 0, fct = 0, referers = 0, peers = 0;
   LogRecord r;
   std::vector<Observable> obs;
   for (const SampleLine& s : allSampleLines()) {
@@ -562,6 +562,31 @@ TEST_CASE("every sample line yields the IoC observables FORMAT-NOTES.md lists") 
       CHECK(has(ObservableKind::kSha256, "analyticscksum", lower(cksum)));
       ++sha256;
     }
+    // The rarer carriers: the referring page, X-Forwarded-For items, the VPN peer, the DNAT
+    // destination, the server certificate's name.
+    std::string referer(r.get("referralurl"));
+    if (referer.find("://") != std::string::npos) {
+      bool found = false;
+      for (const Observable& o : obs) found = found || (o.kind == ObservableKind::kUrl && o.field == "referralurl");
+      CHECK(found);
+      ++referers;
+    }
+    for (std::string_view key : {"forwardedfor", "remip", "tranip"}) {
+      std::string list(r.get(key));
+      for (std::size_t i = 0; i < list.size();) {
+        std::size_t end = list.find_first_of(", ;", i);
+        if (end == std::string::npos) end = list.size();
+        std::string item = list.substr(i, end - i);
+        if (isIp(item)) {
+          CHECK(has(ObservableKind::kIp, key, item));
+          ++peers;
+        }
+        i = end + 1;
+      }
+    }
+    std::string cert(r.get("scertcname"));
+    if (cert.rfind("*.", 0) == 0) cert = cert.substr(2);
+    if (looksLikeDomain(cert)) CHECK(has(ObservableKind::kDomain, "scertcname", lower(cert)));
     std::string crc(r.get("checksum"));
     if (!crc.empty()) {
       ++crc32;
@@ -573,4 +598,6 @@ TEST_CASE("every sample line yields the IoC observables FORMAT-NOTES.md lists") 
   CHECK(sha256 >= 3);
   CHECK(crc32 >= 1);
   CHECK(fct >= 2);
+  CHECK(referers >= 3);
+  CHECK(peers >= 10);
 }
