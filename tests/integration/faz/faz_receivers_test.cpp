@@ -3,7 +3,8 @@
 // and octet-counting framing, TLS 6514 (RFC 5425) from a client that writes and closes at once;
 // oversized frames counted and skipped, while connections stuck inside a frame or a handshake stall
 // nobody. Then a STIX bundle with bad objects uploaded over the API: the valid objects are loaded,
-// each bad one is reported, and a subdomain of a listed domain marks its endpoint.
+// each bad one is reported, and a subdomain of a listed domain marks its endpoint; a feed added
+// later finds, by rescanning the stored logs, an endpoint whose old log now matches.
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
@@ -174,6 +175,20 @@ TEST_CASE("syslog receivers: every framing and header, oversized input counted, 
   CHECK(host["ip"] == "10.20.2.2");
   CHECK(host["verdict"] == "Infected");
   CHECK(host["threats"] == json::array({"Lab C2"}));
+
+  // A feed added later finds the endpoint whose old log (the CEF line to 9.9.9.9) now matches.
+  json late = api.call("PUT", "/api/feeds/late?type=address&level=medium&threat=Late", "9.9.9.9\n");
+  REQUIRE(late["http_status"] == 200);
+  CHECK(late["data"]["rescan"]["new_events"] == 1);
+  json hosts = api.call("GET", "/api/compromised-hosts")["data"];
+  bool found = false;
+  for (const auto& h : hosts)
+    if (h["ip"] == "10.20.0.4") {
+      found = true;
+      CHECK(h["verdict"] == "Suspicious");
+      CHECK(h["rescan"] == true);
+    }
+  CHECK(found);
 
   CHECK(faz.terminate() == 0);
 }
