@@ -205,6 +205,12 @@ bool parseLogLine(std::string_view line, std::int64_t receive_ns, LogRecord& out
     out.stats = parseKeyValue(body, out.fields);
   }
   indexFields(out);
+  // A FortiGate set to RFC 5424 names itself in the header and leaves devname out of the body
+  // (FORMAT-NOTES.md (c)); Elastic's pipeline takes that header host as the device name too.
+  if (out.header.format == HeaderFormat::kRfc5424 && out.slot(Slot::kDevname).empty() &&
+      !out.header.hostname.empty()) {
+    out.slots[static_cast<std::size_t>(Slot::kDevname)] = out.header.hostname;
+  }
   out.log_id = parseLogId(out.logid());
   normaliseTime(out, receive_ns);
   if (out.fields.empty()) {

@@ -253,6 +253,7 @@ TEST_CASE("every published sample line is accepted and stored") {
       if (!stored.count(k)) diff += " missing " + k + "='" + v + "'";
     CHECK(diff == "");
     CHECK((*row)["devid"] == std::string(r.devid()));
+    CHECK((*row).value("devname", "") == std::string(r.devname()));
     CHECK((*row)["type"] == std::string(r.type()));
     CHECK((*row)["subtype"] == std::string(r.subtype()));
     if (r.time_source != fabric::logfmt::TimeSource::kReceived) CHECK((*row)["time_ns"] == r.time_ns);

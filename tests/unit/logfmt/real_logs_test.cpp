@@ -286,6 +286,12 @@ TEST_CASE("sample quirks") {
     CHECK(r.get("action") == "Cellular Connecting");
     CHECK(r.time_ns == 1550685744LL * 1'000'000'000);
   }
+  SECTION("RFC 5424 line without devname: the header host names the device (as Elastic's observer.name)") {
+    std::string l = line("elastic-fortigate-pipeline-7-4.log", 74);  // r holds views into l
+    REQUIRE(parseLogLine(l, 0, r));
+    CHECK_FALSE(r.fields.has("devname"));
+    CHECK(r.devname() == "use2-dmz-fw02");
+  }
   SECTION("CRLF line (test-fortinet line 43) ends cleanly") {
     std::string l = line("elastic-fortigate-pipeline-test-fortinet.log", 43);
     CHECK(l.back() == '9');  // the decoder dropped the CR
