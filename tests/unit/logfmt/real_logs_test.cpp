@@ -607,3 +607,67 @@ TEST_CASE("every sample line yields the IoC observables FORMAT-NOTES.md lists") 
   CHECK(referers >= 3);
   CHECK(peers >= 10);
 }
+
+TEST_CASE("every CEF sample line: each extension pair as Sekoia's CEF reader splits it, under its FortiOS name") {
+  // The extension as a CEF reader splits it: a value runs to the next ` key=`; `\=` `\\` `\|` are
+  // escapes. Names as docs/log-format.md lists them: vendor prefixes stripped, standard CEF keys
+  // renamed, `cat` split into type/subtype (checked by the exact-line test), the rest as written.
+  const std::map<std::string, std::string> renamed{
+      {"src", "srcip"}, {"dst", "dstip"}, {"spt", "srcport"}, {"dpt", "dstport"}, {"shost", "srcname"},
+      {"dhost", "hostname"}, {"request", "url"}, {"requestClientApplication", "agent"},
+      {"requestMethod", "method"}, {"deviceExternalId", "devid"}, {"dvchost", "devname"},
+      {"deviceSeverity", "level"}, {"act", "action"}, {"app", "service"}, {"duser", "user"}, {"suser", "user"},
+      {"fname", "filename"}, {"fsize", "filesize"}, {"fileHash", "filehash"}, {"externalId", "sessionid"},
+      {"externalID", "sessionid"}, {"out", "sentbyte"}, {"in", "rcvdbyte"}, {"deviceInboundInterface", "srcintf"},
+      {"deviceOutboundInterface", "dstintf"}, {"sourceTranslatedAddress", "transip"},
+      {"sourceTranslatedPort", "transport"}, {"destinationTranslatedAddress", "tranip"},
+      {"destinationTranslatedPort", "tranport"}, {"smac", "srcmac"}, {"dmac", "dstmac"}, {"dvc", "devip"}};
+  std::size_t lines = 0, pairs = 0;
+  LogRecord r;
+  for (const SampleLine& s : allSampleLines()) {
+    INFO(s.file << ":" << s.line << ": " << s.text.substr(0, 300));
+    REQUIRE(parseLogLine(s.text, 0, r));
+    if (r.format != BodyFormat::kCef) continue;
+    ++lines;
+    // The extension starts after the 7th unescaped '|'.
+    std::size_t pos = 0;
+    for (int bars = 0; bars < 7; ++pos) {
+      REQUIRE(pos < s.text.size());
+      if (s.text[pos] == '\\') ++pos;
+      else if (s.text[pos] == '|') ++bars;
+    }
+    std::string ext = s.text.substr(pos);
+    auto isKey = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; };
+    std::vector<std::size_t> starts;  // positions of keys: at 0 or after a space, [A-Za-z0-9_.]+=
+    for (std::size_t i = 0; i < ext.size(); ++i) {
+      if (i != 0 && ext[i - 1] != ' ') continue;
+      std::size_t k = i;
+      while (k < ext.size() && isKey(ext[k])) ++k;
+      if (k > i && k < ext.size() && ext[k] == '=' && (k == 0 || ext[k - 1] != '\\')) starts.push_back(i);
+    }
+    for (std::size_t n = 0; n < starts.size(); ++n) {
+      std::size_t eq = ext.find('=', starts[n]);
+      std::string key = ext.substr(starts[n], eq - starts[n]);
+      std::size_t end = n + 1 < starts.size() ? starts[n + 1] : ext.size();
+      std::string raw = ext.substr(eq + 1, end - eq - 1);
+      while (!raw.empty() && raw.back() == ' ') raw.pop_back();
+      std::string value;
+      for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '\\' && i + 1 < raw.size() && (raw[i + 1] == '=' || raw[i + 1] == '\\' || raw[i + 1] == '|')) ++i;
+        value.push_back(raw[i]);
+      }
+      if (key == "cat") continue;
+      std::string name = key;
+      for (std::string prefix : {"FTNTFGT", "FortinetFortiGate", "FTNTFPX", "ad."})
+        if (name.size() > prefix.size() && name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());
+      if (auto it = renamed.find(name); it != renamed.end() && name == key) name = it->second;
+      INFO(key << " -> " << name << " = '" << value << "'");
+      bool found = false;
+      r.fields.forEach(name, [&](const Field& f) { found = found || f.value == value; });
+      CHECK(found);
+      ++pairs;
+    }
+  }
+  CHECK(lines >= 30);
+  CHECK(pairs >= 900);
+}
