@@ -122,7 +122,7 @@ bool splitRange(const IpPrefix& first, const IpPrefix& last, std::vector<std::st
   while (true) {
     int size = 0;  // block of 2^size addresses
     while (size < bits) {
-      U128 mask = (U128(1) << (size + 1)) - 1;
+      U128 mask = size + 1 >= 128 ? ~U128(0) : (U128(1) << (size + 1)) - 1;  // no shift by 128
       if ((lo & mask) != 0) break;
       if (lo + mask > hi) break;
       ++size;
