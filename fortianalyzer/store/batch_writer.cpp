@@ -90,7 +90,8 @@ BatchWriter::BatchWriter(SqliteDb& db, std::int64_t firstSegment)
     auto mx = db.prepare("SELECT coalesce(max(last_id), 0) FROM blocks");
     indexedThrough_ = mx.step() ? mx.columnInt(0) : 0;
     auto set = db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('keys_indexed_through', ?1)");
-    set.bindText(1, std::to_string(indexedThrough_));
+    std::string text = std::to_string(indexedThrough_);  // bound SQLITE_STATIC: must outlive step()
+    set.bindText(1, text);
     set.step();
   }
 }
@@ -148,7 +149,8 @@ void BatchWriter::mergeKeys(LogId through) {
     run.step();
   }
   auto set = db_.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('keys_indexed_through', ?1)");
-  set.bindText(1, std::to_string(through));
+  std::string text = std::to_string(through);  // bound SQLITE_STATIC: must outlive step()
+  set.bindText(1, text);
   set.step();
 }
 
