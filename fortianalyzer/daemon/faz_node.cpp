@@ -76,12 +76,13 @@ FazNode::FazNode(FazNodeOptions options, const Clock& clock, Executor post)
     }
     if (!first) return;
     post_([this, alive] {
+      if (!*alive) return;  // the node is gone: its mutex too
       std::vector<ioc::IocNotification> batch;
       {
         std::lock_guard<std::mutex> lock(pending_mutex_);
         batch.swap(pending_notifications_);
       }
-      if (*alive) onNotifications(batch);
+      onNotifications(batch);
     });
   });
   pipeline_->setResumeListener([this, alive] {
