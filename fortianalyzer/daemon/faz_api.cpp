@@ -240,7 +240,7 @@ HttpResponse FazApi::handle(const HttpRequest& req) {
       if (p.size() == 1) {
         if (req.method != "GET") return methodNotAllowed();
         json feeds = json::array();
-        for (const auto& s : node_.feeds().status()) feeds.push_back(s.toJson());
+        for (const auto& s : node_.feeds().status()) feeds.push_back(s.toJson(20));
         return okData(feeds);
       }
       if (p.size() != 2) return notFound("unknown path " + req.path);

@@ -210,7 +210,7 @@ LineResult iocDiagnose(FazNode& node, std::span<const std::string> args) {
   const std::string what = args.empty() ? "" : args[0];
   if (what == "feed" && args.size() == 2 && args[1] == "list") {
     json feeds = json::array();
-    for (const auto& s : node.feeds().status()) feeds.push_back(s.toJson());
+    for (const auto& s : node.feeds().status()) feeds.push_back(s.toJson(20));
     return ok(feeds.dump(2));
   }
   if (what == "compromised-hosts") {

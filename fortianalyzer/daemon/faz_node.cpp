@@ -76,7 +76,9 @@ FazNode::FazNode(FazNodeOptions options, const Clock& clock, Executor post)
     }
     if (!first) return;
     post_([this, alive] {
-      if (!*alive) return;  // the node is gone: its mutex too
+      // A notification delivered while the node shuts down (the pipeline's last commit) runs
+      // after the node is gone: touch nothing of it then.
+      if (!*alive) return;
       std::vector<ioc::IocNotification> batch;
       {
         std::lock_guard<std::mutex> lock(pending_mutex_);
@@ -194,6 +196,17 @@ FazNode::~FazNode() {
   for (auto& [key, link] : links_)
     if (link.pipeline_link) pipeline_->closeLink(link.pipeline_link);
   if (pipeline_) pipeline_->close();
+  // Notifications the pipeline's last commits raised while closing: their posted task will find
+  // the node gone, so keep them in the outbox now (sent to the first FortiGate after a restart).
+  std::vector<ioc::IocNotification> last;
+  {
+    std::lock_guard<std::mutex> lock(pending_mutex_);
+    last.swap(pending_notifications_);
+  }
+  if (config_.ioc_enabled && !last.empty()) {
+    for (const auto& n : last) outbox_.add(n, clock_.now(), {});
+    saveOutbox();
+  }
 }
 
 void FazNode::saveConfig() {

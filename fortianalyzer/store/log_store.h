@@ -70,6 +70,7 @@ struct LogStoreStats {
   int64_t writer_checkpoints = 0;   // checkpoints the writer had to run (WAL at its cap)
   std::string last_error;           // last write failure, "" when none
   bool recovered_from_crash = false;  // the previous run did not close the store cleanly
+  int64_t blocks_dropped_at_open = 0;  // blocks whose segment bytes did not survive (power loss)
 };
 
 class LogStore {
