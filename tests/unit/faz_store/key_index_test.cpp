@@ -59,7 +59,7 @@ IndexState indexState(const std::string& path) {
   IndexState s;
   auto w = db.prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key='keys_indexed_through'");
   if (w.step()) s.watermark = w.columnInt(0);
-  auto k = db.prepare("SELECT count(*) FROM block_keys");
+  auto k = db.prepare("SELECT coalesce(sum(length(pairs)), 0) / 16 FROM key_packs");
   if (k.step()) s.keyRows = k.columnInt(0);
   return s;
 }
