@@ -64,7 +64,7 @@ void ipInFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
 }
 
 // fabric_block_has_key(keys, hash1, hash2, ...): 1 when the block's `keys` blob (log_block.h) holds
-// a key whose blockKeyHash is one of the hashes; how search finds blocks not yet in block_keys.
+// a key whose blockKeyHash is one of the hashes; how search finds blocks not yet in key_packs.
 void blockHasKeyFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   const void* blob = sqlite3_value_blob(argv[0]);
   std::string_view keys(static_cast<const char*>(blob), blob ? sqlite3_value_bytes(argv[0]) : 0);

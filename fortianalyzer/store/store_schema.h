@@ -7,7 +7,7 @@
 //       one row per block of up to kBlockMaxRows logs (log_block.h): the logs' header columns,
 //       fields blob and raw line, either in segment file `seg` at [seg_off, seg_off + seg_len)
 //       (log_segments.h; `data` empty) or, when seg is NULL, inline in `data` (version 2 blocks,
-//       blocks rewritten by retention); `keys` lists the block's block_keys rows
+//       blocks rewritten by retention); `keys` lists the block's key index values
 //   indexes: blocks(min_time_ns), blocks(max_time_ns), blocks(seg) where seg is not NULL
 //   key_packs(run, first_hash, first_id, pairs BLOB) PK (run, first_hash, first_id), WITHOUT ROWID
 //       every distinct devid / type / subtype / srcip / endpoint_uid / flow_id value of a block,
