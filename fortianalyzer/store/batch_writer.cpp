@@ -86,7 +86,8 @@ BatchWriter::BatchWriter(SqliteDb& db)
     auto mx = db.prepare("SELECT coalesce(max(last_id), 0) FROM blocks");
     indexedThrough_ = mx.step() ? mx.columnInt(0) : 0;
     auto set = db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('keys_indexed_through', ?1)");
-    set.bindText(1, std::to_string(indexedThrough_));
+    const std::string through = std::to_string(indexedThrough_);  // bound SQLITE_STATIC: alive until step()
+    set.bindText(1, through);
     set.step();
   }
 }
@@ -115,7 +116,8 @@ void BatchWriter::mergeKeys(LogId through) {
     insertKey_.reset();
   }
   auto set = db_.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('keys_indexed_through', ?1)");
-  set.bindText(1, std::to_string(through));
+  const std::string text = std::to_string(through);  // bound SQLITE_STATIC: alive until step()
+  set.bindText(1, text);
   set.step();
 }
 
