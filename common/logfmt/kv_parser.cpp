@@ -84,18 +84,12 @@ inline bool isSep(char c) {
   }
 }
 
-// Reads a quoted value starting just after the opening quote at `p`. Sets `value`/`flags` and
-// returns the position after the closing quote (or where an unterminated value stopped).
-const char* readQuoted(const char* p, const char* end, FieldList& out, std::string_view& value,
-                       std::uint8_t& flags) {
-  flags |= Field::kQuoted;
-  // Fast path: no escape and no line break before the closing quote -> a view into the line.
-  const char* q = findQuoteEnd(p, end);
-  if (q < end && *q == '"') {
-    value = std::string_view(p, static_cast<std::size_t>(q - p));
-    return q + 1;
-  }
-  // Slow path: escapes and/or no closing quote.
+// Reads a quoted value starting just after the opening quote at `p`, whose closing quote is not
+// the first '"', '\\' or LF (findQuoteEnd): escapes and/or an unterminated value. Sets
+// `value`/`flags` and returns the position after the closing quote (or where an unterminated
+// value stopped).
+const char* readQuotedSlow(const char* p, const char* end, FieldList& out, std::string_view& value,
+                           std::uint8_t& flags) {
   std::string* buf = nullptr;
   const char* seg = p;  // start of the not-yet-copied run
   const char* i = p;
@@ -136,6 +130,21 @@ const char* readQuoted(const char* p, const char* end, FieldList& out, std::stri
   return i;
 }
 
+// [A-Za-z0-9_.-], as a table: the simple-layout check runs over every key of every line.
+struct KeyCharTable {
+  bool ok[256] = {};
+  constexpr KeyCharTable() {
+    for (int c = 0; c < 256; ++c) ok[c] = isKeyChar(static_cast<char>(c));
+  }
+};
+constexpr KeyCharTable kKeyChars;
+
+inline bool onlyKeyChars(const char* p, const char* end) {
+  bool ok = true;
+  for (; p < end; ++p) ok &= kKeyChars.ok[static_cast<unsigned char>(*p)];
+  return ok;
+}
+
 // `""x""`: a value doubled-quoted by a CSV export. Returns the end of the value, or nullptr when
 // the text at `p` (just after '=') is not that shape.
 template <bool kCsv>
@@ -156,10 +165,14 @@ const char* readDoubledQuoted(const char* p, const char* end, std::string_view& 
 template <bool kCsv>
 KvStats parseDelimited(std::string_view body, FieldList& out) {
   KvStats stats;
+  bool simple = !kCsv;  // KvStats::simple_layout, cleared by anything the simple reader reads differently
   const char* p = body.data();
   const char* end = p + body.size();
   while (p < end) {
-    while (p < end && (isSpace(*p) || (kCsv && *p == ','))) ++p;
+    while (p < end && (isSpace(*p) || (kCsv && *p == ','))) {
+      if (*p == '\t') simple = false;
+      ++p;
+    }
     if (p == end) break;
     const char* k = p;
     if constexpr (kCsv) {
@@ -169,10 +182,12 @@ KvStats parseDelimited(std::string_view body, FieldList& out) {
     }
     if (p == end || *p != '=' || p == k) {
       ++stats.stray_tokens;
+      simple = false;
       while (p < end && !isSep<kCsv>(*p)) ++p;
       continue;
     }
     std::string_view key(k, static_cast<std::size_t>(p - k));
+    if constexpr (!kCsv) simple = simple && onlyKeyChars(k, p);
     ++p;  // '='
     std::string_view value;
     std::uint8_t flags = 0;
@@ -180,21 +195,32 @@ KvStats parseDelimited(std::string_view body, FieldList& out) {
       if (const char* after = readDoubledQuoted<kCsv>(p, end, value)) {
         flags = Field::kQuoted;
         p = after;
+        simple = false;
       } else {
-        p = readQuoted(p + 1, end, out, value, flags);
-        if (flags & Field::kUnterminated) stats.unterminated_quote = true;
+        // Fast path: no escape and no line break before the closing quote -> a view into the line.
+        flags = Field::kQuoted;
+        const char* q = findQuoteEnd(p + 1, end);
+        if (q < end && *q == '"') {
+          value = std::string_view(p + 1, static_cast<std::size_t>(q - (p + 1)));
+          p = q + 1;
+        } else {
+          p = readQuotedSlow(p + 1, end, out, value, flags);
+          if (flags & Field::kUnterminated) stats.unterminated_quote = true;
+          simple = false;
+        }
       }
     } else {
       const char* v = p;
       if constexpr (kCsv) {
         while (p < end && !isSep<kCsv>(*p)) ++p;
       } else {
-        p = findSpace(p, end);
+        p = findSpace(p, end);  // a tab after the value is caught by the gap loop
       }
       value = std::string_view(v, static_cast<std::size_t>(p - v));
     }
     out.add(key, value, flags);
   }
+  stats.simple_layout = simple;
   return stats;
 }
 

@@ -19,6 +19,12 @@ namespace fabric::logfmt {
 struct KvStats {
   std::size_t stray_tokens = 0;     // tokens without `key=` (skipped)
   bool unterminated_quote = false;  // at least one value had no closing quote
+  // key=value only: the pairs tile the body in the simplest layout — every key is [A-Za-z0-9_.-]+,
+  // every value is a view into the body (bare up to a space/CR/LF, or quoted with no quote,
+  // backslash or LF inside and not the `""x""` form), and only spaces, CR and LF lie between and
+  // around the pairs (no tab, no stray token). A reader that splits on spaces and reads quoted
+  // values up to the next quote (the store's raw-line scanner) then yields exactly these pairs.
+  bool simple_layout = false;
 };
 
 KvStats parseKeyValue(std::string_view body, FieldList& out);
@@ -29,7 +35,7 @@ KvStats parseCsv(std::string_view body, FieldList& out);
 bool looksLikeCsv(std::string_view s);
 
 // Key characters accepted by every body format: [A-Za-z0-9_.-].
-inline bool isKeyChar(char c) {
+constexpr bool isKeyChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
          c == '.' || c == '-';
 }

@@ -99,6 +99,7 @@ void fillPeerCertificate(SSL* ssl, PeerInfo& peer) {
   if (!cert) return;
   peer.common_name = tls::subjectAttribute(cert.get(), NID_commonName);
   peer.serial_number = tls::subjectAttribute(cert.get(), NID_serialNumber);
+  peer.certificate_serial = tls::serialHex(cert.get());
 }
 
 std::string handshakeErrorReason(const asio::error_code& ec, SSL* ssl) {

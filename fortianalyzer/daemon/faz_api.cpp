@@ -330,9 +330,11 @@ HttpResponse FazApi::handle(const HttpRequest& req) {
       if (p.size() == 3 && p[2] == "acknowledge") {
         if (req.method != "POST") return methodNotAllowed();
         bool found = false;
-        node_.pipeline().withIoc([&](ioc::IocEngine& engine) { found = engine.acknowledge(p[1]); });
+        std::string error;
+        on_loop_([&] { error = node_.acknowledgeHost(p[1], user, &found); });
         if (!found) return notFound("endpoint '" + p[1] + "' is not a compromised host");
-        return okData(json{{"acknowledged", p[1]}});
+        if (!error.empty()) return answer(500, -1, "acknowledged, but not saved (lost at the next restart): " + error);
+        return okData(json{{"acknowledged", p[1]}, {"by", user}});
       }
       return notFound("unknown path " + req.path);
     }

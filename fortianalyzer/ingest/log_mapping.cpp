@@ -50,59 +50,26 @@ void encodeBlob(const logfmt::LogRecord& record, const LogBatch& out, const LogB
 
 inline bool isLineSpace(char c) { return c == ' ' || c == '\r' || c == '\n'; }
 
-// A fast proof that raw_scan::scan(raw) yields exactly `fields`: every field is a view into `raw`,
-// laid out as the scanner reads it (only line spaces between pairs, key characters, an unquoted
-// value ending at a line space, a quoted value with no quote or backslash inside). Pointer checks
-// and memchr instead of the scanner's byte loop; false means "not proven" (the caller then runs
-// the scanner itself), never "different".
-bool fieldsTileRaw(std::string_view raw, const std::vector<logfmt::Field>& fields) {
+// A proof without scanning that raw_scan::scan(raw) yields exactly the parser's pairs: the
+// key=value parser found them in the simplest layout (KvStats::simple_layout: what the scanner
+// reads the same way) and the text before the body is what the scanner skips (a <PRI>, then
+// spaces, CR, LF). False means "not proven" (the caller then runs the scanner), never "different".
+bool parserProvedRawLayout(const logfmt::LogRecord& record) {
+  if (record.format != logfmt::BodyFormat::kKeyValue || !record.stats.simple_layout) return false;
+  std::string_view raw = record.raw;
+  const char* body = record.header.body.data();
+  if (body == nullptr || body < raw.data() || body > raw.data() + raw.size()) return false;
   const char* p = raw.data();
   const std::size_t n = raw.size();
-  const auto base = reinterpret_cast<std::uintptr_t>(p);
-  auto offsetOf = [&](std::string_view v, std::size_t& at) {
-    auto a = reinterpret_cast<std::uintptr_t>(v.data());
-    if (v.data() == nullptr || a < base || a - base > n) return false;
-    at = a - base;
-    return true;
-  };
   std::size_t i = 0;
   if (n > 2 && p[0] == '<') {  // the scanner skips a leading <PRI>
     std::size_t j = 1;
     while (j < n && j <= 4 && p[j] >= '0' && p[j] <= '9') ++j;
     if (j > 1 && j < n && p[j] == '>') i = j + 1;
   }
-  for (const logfmt::Field& f : fields) {
-    std::size_t k = 0;
-    if (f.key.empty() || !offsetOf(f.key, k) || k < i) return false;
-    for (; i < k; ++i) {
-      if (!isLineSpace(p[i])) return false;
-    }
-    for (char c : f.key) {
-      if (!raw_scan::isKeyChar(c)) return false;
-    }
-    i = k + f.key.size();
-    if (i >= n || p[i] != '=') return false;
-    ++i;
-    std::size_t v = 0;
-    if (!offsetOf(f.value, v)) return false;
-    if (i < n && p[i] == '"') {
-      std::size_t end = i + 1 + f.value.size();
-      if (v != i + 1 || end >= n || p[end] != '"') return false;
-      if (std::memchr(p + v, '"', f.value.size()) || std::memchr(p + v, '\\', f.value.size())) {
-        return false;
-      }
-      i = end + 1;
-    } else {
-      std::size_t end = i + f.value.size();
-      if (v != i || end > n || (end < n && !isLineSpace(p[end]))) return false;
-      if (std::memchr(p + v, ' ', f.value.size()) || std::memchr(p + v, '\r', f.value.size()) ||
-          std::memchr(p + v, '\n', f.value.size())) {
-        return false;
-      }
-      i = end;
-    }
-  }
-  for (; i < n; ++i) {
+  const auto bodyAt = static_cast<std::size_t>(body - p);
+  if (bodyAt < i || bodyAt + record.header.body.size() != n) return false;
+  for (; i < bodyAt; ++i) {
     if (!isLineSpace(p[i])) return false;
   }
   return true;
@@ -116,7 +83,11 @@ void addParsedRow(const logfmt::LogRecord& record, const RowOrigin& origin, LogB
   std::string_view logid = record.logid();
   if (logid.empty()) logid = record.fctId();
   out.set(LogBatch::kDevid, record.devid());
-  out.set(LogBatch::kDevname, record.devname());
+  // A FortiClient line names its endpoint by `hostname` (no devname): FortiAnalyzer lists the
+  // FortiClient under that name, with its FCT serial (devid) as the device id.
+  std::string_view devname = record.devname();
+  if (devname.empty() && record.isFortiClient()) devname = record.slot(logfmt::Slot::kHostname);
+  out.set(LogBatch::kDevname, devname);
   out.set(LogBatch::kLogid, logid);
   out.set(LogBatch::kType, record.type());
   out.set(LogBatch::kSubtype, record.subtype());
@@ -131,7 +102,7 @@ void addParsedRow(const logfmt::LogRecord& record, const RowOrigin& origin, LogB
 
   const auto& fields = record.fields.all();
   bool fromRaw = record.format == logfmt::BodyFormat::kKeyValue &&
-                 (fieldsTileRaw(record.raw, fields) ||
+                 (parserProvedRawLayout(record) ||
                   raw_scan::yieldsPairs(record.raw, fields.size(),
                                        [&](size_t i, std::string_view k, std::string_view v) {
                                          // Views into the same line are equal without a compare.

@@ -36,7 +36,7 @@ void KeyTable::reserve(std::size_t keys) {
   std::size_t wanted = kMinSlots;
   while (overLoaded(keys, wanted)) wanted *= 2;
   if (wanted <= slots_.size()) return;
-  std::vector<Slot> old;
+  std::vector<Slot, HugePageAllocator<Slot>> old;
   old.swap(slots_);
   slots_.assign(wanted, Slot{0, 0, 0});
   const std::size_t mask = slots_.size() - 1;

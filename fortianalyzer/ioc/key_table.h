@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/base/huge_page_allocator.h"
+
 namespace fabric::faz::ioc {
 
 class KeyTable {
@@ -52,7 +54,7 @@ class KeyTable {
   std::string_view keyAt(std::uint32_t offset) const;
   void grow();
 
-  std::vector<Slot> slots_;
+  std::vector<Slot, HugePageAllocator<Slot>> slots_;  // probed at random: huge pages spare the TLB
   std::vector<char> arena_;
   std::size_t size_ = 0;
 };

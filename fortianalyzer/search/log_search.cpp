@@ -196,15 +196,18 @@ void LogSearch::checkDeadline() const {
 
 bool LogSearch::loadBlock(int64_t firstId, std::vector<StoredLogView>& logs) {
   if (!readBlock_) {
-    readBlock_ = std::make_unique<Statement>(db_->prepare("SELECT data FROM blocks WHERE first_id = ?1"));
+    readBlock_ = std::make_unique<Statement>(
+        db_->prepare("SELECT data, seg, seg_off, seg_len FROM blocks WHERE first_id = ?1"));
+    segments_ = std::make_unique<SegmentReader>(segmentDir(*db_));
   }
   Statement& st = *readBlock_;
   st.reset();
   st.bindInt(1, firstId);
   logs.clear();
   if (!st.step()) return false;
-  blockBytes_.assign(st.columnText(0));
+  bool readable = readBlockColumns(st, 0, *segments_, blockBytes_);
   st.reset();
+  if (!readable) return false;  // segment bytes gone (retention racing this query) or damaged
   decodeBlock(blockBytes_, firstId, logs);
   return true;
 }

@@ -13,6 +13,7 @@
 #include "fortianalyzer/ingest/log_mapping.h"
 #include "fortianalyzer/store/field_codec.h"
 #include "fortianalyzer/store/raw_fields.h"
+#include "fortianalyzer/store/raw_scan.h"
 
 using namespace fabric;
 
@@ -34,6 +35,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (batch.text(row, faz::LogBatch::kSourceAddr) != "127.0.0.9") std::abort();
   std::string_view blob = batch.text(row, faz::LogBatch::kFieldsBlob);
   const auto& fields = record.fields.all();
+  if (record.format == logfmt::BodyFormat::kKeyValue && record.stats.simple_layout) {
+    // The parser's claim (KvStats::simple_layout): the raw-line scanner reads the body's pairs
+    // exactly, as the same views.
+    size_t i = 0;
+    faz::raw_scan::scan(record.header.body, [&](std::string_view k, std::string_view v) {
+      if (i >= fields.size() || fields[i].key.data() != k.data() || fields[i].key != k ||
+          fields[i].value.data() != v.data() || fields[i].value != v) {
+        std::abort();
+      }
+      ++i;
+      return true;
+    });
+    if (i != fields.size()) std::abort();
+  }
   if (blob.empty()) {
     size_t i = 0;
     bool same = true;

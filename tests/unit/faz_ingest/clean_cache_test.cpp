@@ -33,17 +33,43 @@ TEST_CASE("clean observable cache: exact value, kind and generation") {
   CHECK(cache.hits() == 2);
 }
 
-TEST_CASE("clean observable cache: a colliding value replaces the slot, never aliases it") {
-  CleanObservableCache cache(1);  // one slot: every value collides
+TEST_CASE("clean observable cache: a colliding value replaces the probation way, never aliases it") {
+  CleanObservableCache cache(1);  // rounded up to one set of two ways: every value collides
   Observable a{ObservableKind::kIp, "10.0.0.1", "srcip"};
   Observable b{ObservableKind::kIp, "10.0.0.2", "srcip"};
-  cache.markClean(a, 1);
+  Observable c{ObservableKind::kIp, "10.0.0.3", "srcip"};
+  cache.markClean(a, 1);  // way 0 was empty
   CHECK(cache.isClean(a, 1));
   CHECK_FALSE(cache.isClean(b, 1));
-  cache.markClean(b, 1);
+  cache.markClean(b, 1);  // probation way
+  CHECK(cache.isClean(a, 1));
+  CHECK(cache.isClean(b, 1));  // seen again: promoted, a moves to probation
+  cache.markClean(c, 1);       // replaces a
+  CHECK(cache.isClean(c, 1));
   CHECK(cache.isClean(b, 1));
   CHECK_FALSE(cache.isClean(a, 1));
+  cache.markClean(a, 2);  // the feeds changed: outdated entries give way
+  CHECK(cache.isClean(a, 2));
+  CHECK_FALSE(cache.isClean(b, 2));
+  CHECK_FALSE(cache.isClean(c, 2));
+  // The hash from prepare() is the one isClean() uses.
+  CHECK(cache.isClean(a, cache.prepare(a), 2));
   CleanObservableCache off(0);
   off.markClean(a, 1);
   CHECK_FALSE(off.isClean(a, 1));
+  CHECK_FALSE(off.isClean(a, off.prepare(a), 1));
+}
+
+TEST_CASE("clean observable cache: a repeating value survives a stream of one-off values") {
+  // More distinct values than the cache holds, passing through in a cycle, thrash a FIFO or LRU
+  // cache; the probation way keeps the value that repeats.
+  CleanObservableCache cache(2);
+  Observable keep{ObservableKind::kDomain, "www.example.com", "hostname"};
+  cache.markClean(keep, 1);
+  for (int i = 0; i < 100; ++i) {
+    Observable once{ObservableKind::kIp, "10.1.0." + std::to_string(i), "srcip"};
+    CHECK_FALSE(cache.isClean(once, 1));
+    cache.markClean(once, 1);
+    CHECK(cache.isClean(keep, 1));
+  }
 }

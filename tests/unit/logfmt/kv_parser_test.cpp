@@ -133,3 +133,23 @@ TEST_CASE("a reused FieldList forgets old fields") {
   CHECK(f.get("b") == "p\\q");
   CHECK_FALSE(f.has("a"));
 }
+
+TEST_CASE("simple layout: set only when a space-splitting reader yields the same pairs") {
+  auto simple = [](std::string_view body) {
+    FieldList f;
+    return parseKeyValue(body, f).simple_layout;
+  };
+  CHECK(simple("date=2026-11-28 devname=\"FGT-LAB\" msg=\"a b=c\" last= empty=\"\" x=1"));
+  CHECK(simple("a=1  b=\"x\"c=2\r\n"));  // several spaces, a key right after a closing quote, CRLF
+  CHECK(simple("a=b=c d=\"C:x\""));
+  CHECK_FALSE(simple("a=1\tb=2"));            // tab between pairs
+  CHECK_FALSE(simple("a=1 b=2\t"));           // trailing tab
+  CHECK_FALSE(simple("a=1 junk b=2"));        // stray token
+  CHECK_FALSE(simple("a|b=1"));               // key character outside [A-Za-z0-9_.-]
+  CHECK_FALSE(simple("a=\"x\\\"y\""));        // escape
+  CHECK_FALSE(simple("a=\"C:\\dir\""));       // backslash kept
+  CHECK_FALSE(simple("a=\"open"));            // unterminated
+  CHECK_FALSE(simple("a=\"\"x\"\" b=1"));     // CSV-doubled quotes
+  FieldList f;
+  CHECK_FALSE(parseCsv("a=1,b=2", f).simple_layout);
+}
