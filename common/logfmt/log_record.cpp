@@ -46,6 +46,7 @@ int slotOf(std::string_view key) {
       FABRIC_SLOT("fctver", kFctver);
       FABRIC_SLOT("ipaddr", kIpaddr);
       FABRIC_SLOT("log_id", kLogid);
+      FABRIC_SLOT("flowid", kFlowId);
       break;
     case 7:
       FABRIC_SLOT("devname", kDevname);

@@ -35,7 +35,7 @@ LogId parseLogId(std::string_view text);
 enum class Slot : std::uint8_t {
   kDate, kTime, kEventTime, kFazTimestamp, kDevid, kDevname, kLogid, kId, kType, kSubtype,
   kEventType, kLevel, kVd, kSrcip, kDstip, kFctuid, kUid, kHostname, kUrl, kQname, kIpaddr,
-  kSni, kRemotename, kAnalyticsCksum, kFilehash, kService, kDstport, kFctver, kCount
+  kSni, kRemotename, kAnalyticsCksum, kFilehash, kService, kDstport, kFctver, kFlowId, kCount
 };
 
 struct LogRecord {
