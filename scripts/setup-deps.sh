@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ ccache pkg-config lld
   libasio-dev libcpp-httplib-dev libssl-dev nlohmann-json3-dev catch2 libcli11-dev libsqlite3-dev
+  liblz4-dev                   # the analyzer's log segments are LZ4-compressed
   clang-14 libclang-rt-14-dev   # fuzz targets (libFuzzer) and sanitizer builds
   python3                      # benchmark input generator (../shared/bench)
   iproute2 nftables            # network-namespace lab mode: quarantine enforced by nftables

@@ -58,6 +58,23 @@ std::string_view mapKey(std::string_view key) {
   return key;
 }
 
+// Labels FortiOS gives its CEF custom fields, and the FortiOS field each one carries.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kCefLabels{{
+    {"Virus", "virus"},
+    {"Reference", "ref"},
+    {"Policy Id", "policyid"},
+    {"Duration", "duration"},
+    {"Packets Sent", "sentpkt"},
+    {"Packets Received", "rcvdpkt"},
+}};
+
+std::string_view fortiOsNameOfLabel(std::string_view label) {
+  for (const auto& [l, name] : kCefLabels) {
+    if (label == l) return name;
+  }
+  return {};
+}
+
 bool hasEscape(std::string_view s) { return s.find('\\') != std::string_view::npos; }
 
 // Unescapes `raw` into storage owned by `out` when it holds escapes; otherwise returns it as is.
@@ -185,6 +202,26 @@ bool parseCef(std::string_view body, CefHeader& header, FieldList& out, std::str
       out.add(mapKey(key), value, flags);
     }
     pos = vend;
+  }
+
+  // FortiOS puts some fields in CEF custom slots named by a label (`cs1=EICAR cs1Label=Virus`,
+  // `cn2=5 cn2Label=Packets Sent`); readers such as Sekoia's key them by the label. Known labels
+  // give the FortiOS field too; the csN/cnN pairs stay as written.
+  std::size_t custom = out.size();
+  for (std::size_t i = 0; i < custom; ++i) {
+    std::string_view label_key = out.all()[i].key;
+    if (label_key.size() < 8 || label_key.substr(label_key.size() - 5) != "Label") continue;
+    std::string_view slot = label_key.substr(0, label_key.size() - 5);  // "cs1"
+    if (slot.size() != 3 || (slot.substr(0, 2) != "cs" && slot.substr(0, 2) != "cn")) continue;
+    std::string_view name = fortiOsNameOfLabel(out.all()[i].value);
+    if (name.empty()) continue;
+    for (std::size_t j = 0; j < custom; ++j) {
+      const Field& f = out.all()[j];
+      if (f.key == slot) {
+        out.add(name, f.value, f.flags);
+        break;
+      }
+    }
   }
 
   if (!out.has("logid") && header.signature_id.size() == 10 && allDigits(header.signature_id)) {

@@ -27,6 +27,7 @@ int slotOf(std::string_view key) {
       FABRIC_SLOT("uid", kUid);
       FABRIC_SLOT("sni", kSni);
       FABRIC_SLOT("pri", kLevel);  // FortiManager-style lines
+      FABRIC_SLOT("san", kSan);
       break;
     case 4:
       FABRIC_SLOT("date", kDate);
@@ -40,6 +41,7 @@ int slotOf(std::string_view key) {
       FABRIC_SLOT("logid", kLogid);
       FABRIC_SLOT("level", kLevel);
       FABRIC_SLOT("qname", kQname);
+      FABRIC_SLOT("remip", kRemip);
       break;
     case 6:
       FABRIC_SLOT("fctuid", kFctuid);
@@ -47,12 +49,14 @@ int slotOf(std::string_view key) {
       FABRIC_SLOT("ipaddr", kIpaddr);
       FABRIC_SLOT("log_id", kLogid);
       FABRIC_SLOT("flowid", kFlowId);
+      FABRIC_SLOT("tranip", kTranip);
       break;
     case 7:
       FABRIC_SLOT("devname", kDevname);
       FABRIC_SLOT("subtype", kSubtype);
       FABRIC_SLOT("service", kService);
       FABRIC_SLOT("dstport", kDstport);
+      FABRIC_SLOT("dstname", kDstname);
       break;
     case 8:
       FABRIC_SLOT("hostname", kHostname);
@@ -66,6 +70,13 @@ int slotOf(std::string_view key) {
       break;
     case 10:
       FABRIC_SLOT("remotename", kRemotename);
+      FABRIC_SLOT("scertcname", kScertCname);
+      break;
+    case 11:
+      FABRIC_SLOT("referralurl", kReferralUrl);
+      break;
+    case 12:
+      FABRIC_SLOT("forwardedfor", kForwardedFor);
       break;
     case 14:
       FABRIC_SLOT("analyticscksum", kAnalyticsCksum);
@@ -195,6 +206,12 @@ bool parseLogLine(std::string_view line, std::int64_t receive_ns, LogRecord& out
     out.stats = parseKeyValue(body, out.fields);
   }
   indexFields(out);
+  // A FortiGate set to RFC 5424 names itself in the header and leaves devname out of the body
+  // (FORMAT-NOTES.md (c)); Elastic's pipeline takes that header host as the device name too.
+  if (out.header.format == HeaderFormat::kRfc5424 && out.slot(Slot::kDevname).empty() &&
+      !out.header.hostname.empty()) {
+    out.slots[static_cast<std::size_t>(Slot::kDevname)] = out.header.hostname;
+  }
   out.log_id = parseLogId(out.logid());
   normaliseTime(out, receive_ns);
   if (out.fields.empty()) {

@@ -35,7 +35,8 @@ LogId parseLogId(std::string_view text);
 enum class Slot : std::uint8_t {
   kDate, kTime, kEventTime, kFazTimestamp, kDevid, kDevname, kLogid, kId, kType, kSubtype,
   kEventType, kLevel, kVd, kSrcip, kDstip, kFctuid, kUid, kHostname, kUrl, kQname, kIpaddr,
-  kSni, kRemotename, kAnalyticsCksum, kFilehash, kService, kDstport, kFctver, kFlowId, kCount
+  kSni, kRemotename, kAnalyticsCksum, kFilehash, kService, kDstport, kFctver,
+  kReferralUrl, kForwardedFor, kRemip, kTranip, kDstname, kScertCname, kSan, kFlowId, kCount
 };
 
 struct LogRecord {
@@ -63,7 +64,7 @@ struct LogRecord {
 
   std::string_view slot(Slot s) const { return slots[static_cast<std::size_t>(s)]; }
   std::string_view devid() const { return slot(Slot::kDevid); }
-  std::string_view devname() const { return slot(Slot::kDevname); }
+  std::string_view devname() const { return slot(Slot::kDevname); }  // or an RFC 5424 header's host
   std::string_view logid() const { return slot(Slot::kLogid); }   // FortiOS 10-digit id
   std::string_view fctId() const { return slot(Slot::kId); }      // FortiClient `id=96900`
   std::string_view type() const { return slot(Slot::kType); }

@@ -127,10 +127,11 @@ void appendLowerAuthority(std::string& out, std::string_view url) {
   std::memcpy(o, url.data() + host_end, url.size() - host_end);
 }
 
-void emitUrl(Emitter& e, const LogRecord& r) {
-  std::string_view url = trim(r.slot(Slot::kUrl));
+void emitUrl(Emitter& e, const LogRecord& r, std::string_view field, std::string_view url) {
+  url = trim(url);
   if (isSentinel(url)) return;
   if (url.front() == '/') {
+    if (field != "url") return;  // only a webfilter `url` is written path-only
     // FortiClient's `hostname` is the endpoint itself; its destination is `remotename`.
     std::string_view host_field =
         r.isFortiClient() ? r.slot(Slot::kRemotename) : r.slot(Slot::kHostname);
@@ -140,7 +141,7 @@ void emitUrl(Emitter& e, const LogRecord& r) {
     bool https = equalsIgnoreCase(service, "https") || r.slot(Slot::kDstport) == "443";
     while (!host_field.empty() && host_field.back() == '.') host_field.remove_suffix(1);
     std::string_view scheme = https ? "https://" : "http://";
-    std::string& s = e.begin(ObservableKind::kUrl, "url");
+    std::string& s = e.begin(ObservableKind::kUrl, field);
     s.resize(scheme.size() + host_field.size() + url.size());
     char* o = s.data();
     std::memcpy(o, scheme.data(), scheme.size());
@@ -150,7 +151,7 @@ void emitUrl(Emitter& e, const LogRecord& r) {
     e.commit();
     return;
   }
-  std::string& s = e.begin(ObservableKind::kUrl, "url");
+  std::string& s = e.begin(ObservableKind::kUrl, field);
   std::size_t scheme = url.find("://");
   if (scheme != std::string_view::npos && scheme > 0 && findPathStart(url, 0) > scheme) {
     appendLowerAuthority(s, url);
@@ -162,6 +163,25 @@ void emitUrl(Emitter& e, const LogRecord& r) {
     s.append(url.substr(host_end));
   }
   e.commit();
+}
+
+// A certificate name: a leading "*." wildcard names the domain's subdomains, so the domain itself
+// is the observable (a feed entry for it, or a parent, matches).
+void emitCertName(Emitter& e, std::string_view field, std::string_view name) {
+  name = trim(name);
+  if (name.size() > 2 && name[0] == '*' && name[1] == '.') name.remove_prefix(2);
+  emitHost(e, field, name);
+}
+
+// `san="a;b;c"`: every name of the list.
+void emitCertNameList(Emitter& e, std::string_view field, std::string_view list) {
+  std::size_t i = 0;
+  while (i < list.size()) {
+    std::size_t end = list.find_first_of(";,", i);
+    if (end == std::string_view::npos) end = list.size();
+    if (end > i) emitCertName(e, field, list.substr(i, end - i));
+    i = end + 1;
+  }
 }
 
 void emitIpList(Emitter& e, std::string_view field, std::string_view list) {
@@ -221,7 +241,7 @@ bool normaliseDomain(std::string_view raw, std::string& out) {
 
 void extractObservables(const LogRecord& r, std::vector<Observable>& out) {
   Emitter e(out);
-  emitUrl(e, r);
+  emitUrl(e, r, "url", r.slot(Slot::kUrl));
   if (!r.isFortiClient()) emitHost(e, "hostname", r.slot(Slot::kHostname));
   emitHost(e, "qname", r.slot(Slot::kQname));
   emitHost(e, "remotename", r.slot(Slot::kRemotename));
@@ -231,6 +251,17 @@ void extractObservables(const LogRecord& r, std::vector<Observable>& out) {
   emitIpList(e, "ipaddr", r.slot(Slot::kIpaddr));
   emitHash(e, "analyticscksum", r.slot(Slot::kAnalyticsCksum), true);
   emitHash(e, "filehash", r.slot(Slot::kFilehash), false);
+  // Rarer carriers (FORMAT-NOTES.md): the referring page, the client behind a proxy, the VPN
+  // peer, the real destination of a DNAT, the resolved destination name, the server
+  // certificate's names. Not the FortiGate's own or internal addresses (transip, locip,
+  // tunnelip, assignip, clientip).
+  emitUrl(e, r, "referralurl", r.slot(Slot::kReferralUrl));
+  emitIpList(e, "forwardedfor", r.slot(Slot::kForwardedFor));
+  emitIp(e, "remip", r.slot(Slot::kRemip), false);
+  emitIp(e, "tranip", r.slot(Slot::kTranip), false);
+  emitHost(e, "dstname", r.slot(Slot::kDstname));
+  emitCertName(e, "scertcname", r.slot(Slot::kScertCname));
+  emitCertNameList(e, "san", r.slot(Slot::kSan));
 }
 
 }  // namespace fabric::logfmt

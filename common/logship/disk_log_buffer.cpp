@@ -102,8 +102,8 @@ DiskLogBuffer::DiskLogBuffer(std::filesystem::path dir, std::uint64_t max_pendin
   recover();
 }
 
-std::filesystem::path DiskLogBuffer::segmentPath(std::uint64_t n) const {
-  return dir_ / ("segment-" + std::to_string(n) + ".log");
+std::filesystem::path DiskLogBuffer::segmentPath(const std::filesystem::path& dir, std::uint64_t n) {
+  return dir / ("segment-" + std::to_string(n) + ".log");
 }
 
 void DiskLogBuffer::recover() {
@@ -145,34 +145,46 @@ void DiskLogBuffer::recover() {
   }
 }
 
-std::string DiskLogBuffer::append(const std::vector<std::string>& lines) {
+std::string DiskLogBuffer::stage(const std::vector<std::string>& lines, StagedAppend& out) {
+  out = StagedAppend{};
+  out.segment = segment_;
+  out.offset = end_ + staged_bytes_;
   if (lines.empty()) return {};
-  std::string records;
   for (const auto& line : lines) {
     if (line.size() > kMaxLineBytes) {
       refused_lines_ += lines.size();
       return "log line of " + std::to_string(line.size()) + " bytes exceeds the " +
              std::to_string(kMaxLineBytes) + "-byte limit";
     }
-    putBe32(records, static_cast<std::uint32_t>(line.size()));
-    putBe32(records, crc32(line.data(), line.size()));
-    records += line;
+    putBe32(out.records, static_cast<std::uint32_t>(line.size()));
+    putBe32(out.records, crc32(line.data(), line.size()));
+    out.records += line;
   }
-  if (pendingBytes() + records.size() > max_pending_) {
+  if (pendingBytes() + staged_bytes_ + out.records.size() > max_pending_) {
     refused_lines_ += lines.size();
-    return "log buffer full (" + std::to_string(pendingBytes()) + " of " +
-           std::to_string(max_pending_) + " bytes waiting for the analyzer); " +
-           std::to_string(lines.size()) + " new line(s) refused";
+    const auto waiting = pendingBytes() + staged_bytes_;
+    out.records.clear();
+    return "log buffer full (" + std::to_string(waiting) + " of " + std::to_string(max_pending_) +
+           " bytes waiting for the analyzer); " + std::to_string(lines.size()) + " new line(s) refused";
   }
-  const auto path = segmentPath(segment_);
+  out.bytes = out.records.size();
+  out.lines = lines.size();
+  staged_bytes_ += out.bytes;
+  return {};
+}
+
+std::string DiskLogBuffer::writeStaged(const std::filesystem::path& dir, std::uint64_t segment, std::uint64_t offset,
+                                       const std::string& records, SyncFn sync) {
+  if (records.empty()) return {};
+  if (!sync) sync = ::fsync;
+  const auto path = segmentPath(dir, segment);
   const bool created = !std::filesystem::exists(path);
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return errnoText("cannot open " + path.string());
   std::size_t done = 0;
   std::string err;
   while (done < records.size()) {
-    ssize_t n = ::pwrite(fd, records.data() + done, records.size() - done,
-                         static_cast<off_t>(end_ + done));
+    ssize_t n = ::pwrite(fd, records.data() + done, records.size() - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       err = errnoText("cannot write " + path.string());
@@ -180,25 +192,42 @@ std::string DiskLogBuffer::append(const std::vector<std::string>& lines) {
     }
     done += static_cast<std::size_t>(n);
   }
-  if (err.empty() && ::fsync(fd) != 0) err = errnoText("cannot sync " + path.string());
+  if (err.empty() && sync(fd) != 0) err = errnoText("cannot sync " + path.string());
   if (!err.empty()) {
-    // Leave no partial batch behind: the caller was told nothing was accepted.
-    if (::ftruncate(fd, static_cast<off_t>(end_)) != 0) { /* recover() cuts it on next open */ }
+    // Leave no partial batch behind: the caller is told nothing was accepted.
+    if (::ftruncate(fd, static_cast<off_t>(offset)) != 0) { /* recover() cuts it on next open */ }
     ::close(fd);
-    refused_lines_ += lines.size();
     return err;
   }
   ::close(fd);
   if (created) {
-    int dfd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
-      ::fsync(dfd);
+      sync(dfd);
       ::close(dfd);
     }
   }
-  end_ += records.size();
-  pending_lines_ += lines.size();
   return {};
+}
+
+void DiskLogBuffer::finishStaged(const StagedAppend& staged, const std::string& write_error) {
+  staged_bytes_ -= std::min(staged_bytes_, staged.bytes);
+  if (!write_error.empty()) {
+    refused_lines_ += staged.lines;
+    return;
+  }
+  end_ += staged.bytes;
+  pending_lines_ += staged.lines;
+}
+
+std::string DiskLogBuffer::append(const std::vector<std::string>& lines) {
+  if (staged_bytes_ > 0) return "append while staged lines are still being written (use the writer thread)";
+  StagedAppend staged;
+  if (auto err = stage(lines, staged); !err.empty()) return err;
+  if (staged.lines == 0) return {};
+  auto err = writeStaged(dir_, staged.segment, staged.offset, staged.records);
+  finishStaged(staged, err);
+  return err;
 }
 
 LogBatch DiskLogBuffer::peek(std::size_t max_lines, std::size_t max_bytes) const {
@@ -232,7 +261,8 @@ std::string DiskLogBuffer::commit(std::uint64_t end_offset) {
   if (auto err = writeCommitted(segment_, end_offset); !err.empty()) return err;
   committed_ = end_offset;
   pending_lines_ -= lines;
-  if (committed_ == end_ && end_ >= rotate_bytes_) {
+  // Not while a staged batch is being written: it goes to the current segment.
+  if (committed_ == end_ && end_ >= rotate_bytes_ && staged_bytes_ == 0) {
     // Start a fresh segment: record the switch first, then delete the old file (recover() deletes
     // it if a crash comes in between).
     if (auto err = writeCommitted(segment_ + 1, 0); !err.empty()) return {};

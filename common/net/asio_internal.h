@@ -249,6 +249,16 @@ class Listener : public std::enable_shared_from_this<Listener> {
   bool open_ = false;
 };
 
+// The listen() of LinkServer and StreamServer: refuses a second listen while `slot` listens,
+// makes the TLS server context when `tls` is given ("TLS: <why>" when its files are unusable),
+// then listens with a Listener whose accepted sockets go to `accepted` together with the listener
+// (its own callback holds it weakly: the listener owns the callback) and the context (null without
+// `tls`). "" and the listener in `slot`, or the reason and `slot` unchanged.
+using AcceptedOn = std::function<void(std::shared_ptr<Listener> listener, tcp::socket socket,
+                                      std::shared_ptr<asio::ssl::context> context)>;
+std::string listenOn(asio::io_context& io, std::shared_ptr<Listener>& slot, const TlsConfig* tls,
+                     const LogHandler& log, const std::string& address, std::uint16_t port, AcceptedOn accepted);
+
 // Handshakes an accepted socket as a TLS server, then hands over a started FramedLink (or, for
 // acceptTlsStream, a started ByteStream) unless `listener` was closed meanwhile. A refused
 // handshake is logged with its reason.

@@ -83,6 +83,8 @@ struct PeerInfo {
   std::uint16_t port = 0;
   std::string common_name;    // certificate subject CN ("" when no certificate)
   std::string serial_number;  // certificate subject serialNumber ("" when absent)
+  // --- Addition to the contract ---
+  std::string certificate_serial;  // the certificate's X.509 serial, uppercase hex ("" when no certificate)
 };
 
 // Receives one line per notable event (link closed and why, handshake refused, reconnect

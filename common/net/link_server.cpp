@@ -18,28 +18,13 @@ LinkServer::~LinkServer() {
 }
 
 std::string LinkServer::listen(const std::string& address, std::uint16_t port) {
-  if (impl_->listener && impl_->listener->isOpen())
-    return "already listening on port " + std::to_string(impl_->listener->port());
-  std::shared_ptr<asio::ssl::context> context;
-  try {
-    context = detail::makeServerContext(impl_->tls);
-  } catch (const std::exception& e) {
-    return std::string("TLS: ") + e.what();
-  }
-  auto& io = detail::ioOf(impl_->loop);
-  // The accept callback reaches the listener through a weak pointer: the listener owns the callback.
-  auto weak = std::make_shared<std::weak_ptr<detail::Listener>>();
-  auto listener = std::make_shared<detail::Listener>(
-      io,
-      [weak, context, options = impl_->options, on_link = impl_->on_link](detail::tcp::socket socket) {
-        if (auto self = weak->lock())
-          detail::acceptTlsLink(self, std::move(socket), context, options, on_link);
-      },
-      impl_->options.log);
-  *weak = listener;
-  if (std::string error = listener->listen(address, port); !error.empty()) return error;
-  impl_->listener = listener;
-  return {};
+  return detail::listenOn(
+      detail::ioOf(impl_->loop), impl_->listener, &impl_->tls, impl_->options.log, address, port,
+      [options = impl_->options, on_link = impl_->on_link](std::shared_ptr<detail::Listener> listener,
+                                                           detail::tcp::socket socket,
+                                                           std::shared_ptr<asio::ssl::context> context) {
+        detail::acceptTlsLink(std::move(listener), std::move(socket), std::move(context), options, on_link);
+      });
 }
 
 std::uint16_t LinkServer::port() const { return impl_->listener ? impl_->listener->port() : 0; }

@@ -2,6 +2,30 @@
 
 namespace fabric::net::detail {
 
+std::string listenOn(asio::io_context& io, std::shared_ptr<Listener>& slot, const TlsConfig* tls,
+                     const LogHandler& log, const std::string& address, std::uint16_t port, AcceptedOn accepted) {
+  if (slot && slot->isOpen()) return "already listening on port " + std::to_string(slot->port());
+  std::shared_ptr<asio::ssl::context> context;
+  if (tls) {
+    try {
+      context = makeServerContext(*tls);
+    } catch (const std::exception& e) {
+      return std::string("TLS: ") + e.what();
+    }
+  }
+  auto weak = std::make_shared<std::weak_ptr<Listener>>();
+  auto listener = std::make_shared<Listener>(
+      io,
+      [weak, context, accepted = std::move(accepted)](tcp::socket socket) {
+        if (auto self = weak->lock()) accepted(self, std::move(socket), context);
+      },
+      log);
+  *weak = listener;
+  if (std::string error = listener->listen(address, port); !error.empty()) return error;
+  slot = listener;
+  return {};
+}
+
 std::string Listener::listen(const std::string& address, std::uint16_t port) {
   if (open_) return "already listening on " + endpointText(address, port_);
   asio::error_code ec;

@@ -77,45 +77,29 @@ StreamServer::~StreamServer() {
 }
 
 std::string StreamServer::listen(const std::string& address, std::uint16_t port) {
-  if (impl_->listener && impl_->listener->isOpen())
-    return "already listening on port " + std::to_string(impl_->listener->port());
-  std::shared_ptr<asio::ssl::context> context;
-  if (impl_->mode != Mode::Tcp) {
-    try {
-      context = detail::makeServerContext(impl_->tls);
-    } catch (const std::exception& e) {
-      return std::string("TLS: ") + e.what();
-    }
-  }
-  auto& io = detail::ioOf(impl_->loop);
-  auto weak = std::make_shared<std::weak_ptr<detail::Listener>>();
-  auto accepted = [weak, context, mode = impl_->mode, options = impl_->options,
-                   on_stream = impl_->on_stream,
-                   on_tls_link = impl_->on_tls_link, &io](detail::tcp::socket socket) {
-    auto self = weak->lock();
-    if (!self) return;
-    switch (mode) {
-      case Mode::Tcp: {
-        const PeerInfo peer = detail::socketPeer(socket);
-        auto stream = std::make_shared<detail::ByteStreamImpl>(
-            io, std::make_shared<detail::TcpTransport>(std::move(socket)), peer, options.log);
-        on_stream(stream);
-        stream->start();
-        break;
-      }
-      case Mode::Tls:
-        detail::acceptTlsStream(self, std::move(socket), context, options, on_stream);
-        break;
-      case Mode::SniffTlsLink:
-        sniff(self, std::move(socket), context, options, on_stream, on_tls_link);
-        break;
-    }
-  };
-  auto listener = std::make_shared<detail::Listener>(io, accepted, impl_->options.log);
-  *weak = listener;
-  if (std::string error = listener->listen(address, port); !error.empty()) return error;
-  impl_->listener = listener;
-  return {};
+  const TlsConfig* tls = impl_->mode == Mode::Tcp ? nullptr : &impl_->tls;
+  return detail::listenOn(
+      detail::ioOf(impl_->loop), impl_->listener, tls, impl_->options.log, address, port,
+      [mode = impl_->mode, options = impl_->options, on_stream = impl_->on_stream,
+       on_tls_link = impl_->on_tls_link](std::shared_ptr<detail::Listener> self, detail::tcp::socket socket,
+                                         std::shared_ptr<asio::ssl::context> context) {
+        switch (mode) {
+          case Mode::Tcp: {
+            const PeerInfo peer = detail::socketPeer(socket);
+            auto stream = std::make_shared<detail::ByteStreamImpl>(
+                self->io(), std::make_shared<detail::TcpTransport>(std::move(socket)), peer, options.log);
+            on_stream(stream);
+            stream->start();
+            break;
+          }
+          case Mode::Tls:
+            detail::acceptTlsStream(self, std::move(socket), context, options, on_stream);
+            break;
+          case Mode::SniffTlsLink:
+            sniff(self, std::move(socket), context, options, on_stream, on_tls_link);
+            break;
+        }
+      });
 }
 
 std::uint16_t StreamServer::port() const { return impl_->listener ? impl_->listener->port() : 0; }

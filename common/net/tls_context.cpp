@@ -46,6 +46,11 @@ void loadIdentity(asio::ssl::context& context, const TlsConfig& tls) {
 
 std::shared_ptr<asio::ssl::context> makeServerContext(const TlsConfig& tls) {
   auto context = baseContext(asio::ssl::context::tls_server);
+  // No TLS 1.3 session tickets: nothing here resumes sessions, and a ticket the server sends after
+  // the handshake sits unread in a one-way sender's socket (an RFC 5425 syslog client writes and
+  // closes); closing a socket with unread data sends RST, and the RST makes this side's kernel
+  // drop the sender's last bytes before the server has read them.
+  SSL_CTX_set_num_tickets(context->native_handle(), 0);
   loadIdentity(*context, tls);
   if (!tls.ca.empty()) {
     loadCa(*context, tls.ca);
@@ -94,6 +99,7 @@ void fillPeerCertificate(SSL* ssl, PeerInfo& peer) {
   if (!cert) return;
   peer.common_name = tls::subjectAttribute(cert.get(), NID_commonName);
   peer.serial_number = tls::subjectAttribute(cert.get(), NID_serialNumber);
+  peer.certificate_serial = tls::serialHex(cert.get());
 }
 
 std::string handshakeErrorReason(const asio::error_code& ec, SSL* ssl) {

@@ -59,4 +59,16 @@ std::string subjectAttribute(X509* cert, int nid) {
   return value;
 }
 
+std::string serialHex(X509* cert) {
+  const ASN1_INTEGER* serial = X509_get0_serialNumber(cert);
+  if (!serial) return {};
+  std::unique_ptr<BIGNUM, decltype(&BN_free)> bn(ASN1_INTEGER_to_BN(serial, nullptr), BN_free);
+  if (!bn) return {};
+  char* hex = BN_bn2hex(bn.get());
+  if (!hex) return {};
+  std::string value(hex);
+  OPENSSL_free(hex);
+  return value;
+}
+
 }  // namespace fabric::tls

@@ -35,4 +35,8 @@ PkeyPtr parsePrivateKeyPem(const std::string& pem, const std::string& what = "pr
 // The first value of a subject attribute (NID_commonName, NID_serialNumber), "" when absent.
 std::string subjectAttribute(X509* cert, int nid);
 
+// The certificate's X.509 serial number as uppercase hex without separators, as FortiOS prints it
+// ("Client cert SN: 2B8D4FF0…"); "" when it cannot be read.
+std::string serialHex(X509* cert);
+
 }  // namespace fabric::tls

@@ -167,6 +167,11 @@ CertificateSubject certificateSubject(const std::string& cert_pem) {
                             subjectAttribute(cert.get(), NID_serialNumber)};
 }
 
+std::string certificateSerial(const std::string& cert_pem) {
+  X509Ptr cert = parseCertificatePem(cert_pem);
+  return serialHex(cert.get());
+}
+
 std::string subjectSerialNumber(const std::string& cert_pem) {
   return certificateSubject(cert_pem).serial_number;
 }

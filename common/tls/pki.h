@@ -63,6 +63,10 @@ struct CertificateSubject {
 };
 CertificateSubject certificateSubject(const std::string& cert_pem);
 
+// The X.509 serial number of a PEM certificate, uppercase hex without separators (FortiOS's
+// "Client cert SN" form). Throws PkiError when the text is not a certificate.
+std::string certificateSerial(const std::string& cert_pem);
+
 // Throws PkiError unless `key_pem` is the private key of `cert_pem` (checked before installing or
 // reusing a node's files, so a mismatched pair is reported instead of failing every handshake).
 void checkKeyMatchesCertificate(const std::string& cert_pem, const std::string& key_pem);

@@ -240,7 +240,7 @@ HttpResponse FazApi::handle(const HttpRequest& req) {
       if (p.size() == 1) {
         if (req.method != "GET") return methodNotAllowed();
         json feeds = json::array();
-        for (const auto& s : node_.feeds().status()) feeds.push_back(s.toJson());
+        for (const auto& s : node_.feeds().status()) feeds.push_back(s.toJson(20));
         return okData(feeds);
       }
       if (p.size() != 2) return notFound("unknown path " + req.path);
@@ -330,9 +330,11 @@ HttpResponse FazApi::handle(const HttpRequest& req) {
       if (p.size() == 3 && p[2] == "acknowledge") {
         if (req.method != "POST") return methodNotAllowed();
         bool found = false;
-        node_.pipeline().withIoc([&](ioc::IocEngine& engine) { found = engine.acknowledge(p[1]); });
+        std::string error;
+        on_loop_([&] { error = node_.acknowledgeHost(p[1], user, &found); });
         if (!found) return notFound("endpoint '" + p[1] + "' is not a compromised host");
-        return okData(json{{"acknowledged", p[1]}});
+        if (!error.empty()) return answer(500, -1, "acknowledged, but not saved (lost at the next restart): " + error);
+        return okData(json{{"acknowledged", p[1]}, {"by", user}});
       }
       return notFound("unknown path " + req.path);
     }

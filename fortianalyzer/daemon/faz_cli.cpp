@@ -169,6 +169,12 @@ LineResult msgstat(FazNode& node) {
   out << "queued: " << c.queued_messages << "  open-links: " << c.open_links
       << "  store-write-failures: " << c.store.write_failures << "\n";
   if (!c.store.last_error.empty()) out << "store-last-error: " << c.store.last_error << "\n";
+  // The ports in use (they follow a configuration change at once).
+  const auto& ports = node.ports();
+  auto port = [&](const char* key) { return ports.contains(key) ? ports[key].dump() : std::string("-"); };
+  out << "listening: udp " << port("syslog_udp") << "  tcp " << port("syslog_tcp") << "  tls "
+      << port("syslog_tls") << "  https " << port("https")
+      << "  max-message-size: " << node.config().max_message << "\n";
   out << "\n";
   char line[256];
   std::snprintf(line, sizeof line, "%-18s %-15s %10s %10s %9s %9s %9s\n", "sender", "transport", "received",
@@ -204,7 +210,7 @@ LineResult iocDiagnose(FazNode& node, std::span<const std::string> args) {
   const std::string what = args.empty() ? "" : args[0];
   if (what == "feed" && args.size() == 2 && args[1] == "list") {
     json feeds = json::array();
-    for (const auto& s : node.feeds().status()) feeds.push_back(s.toJson());
+    for (const auto& s : node.feeds().status()) feeds.push_back(s.toJson(20));
     return ok(feeds.dump(2));
   }
   if (what == "compromised-hosts") {
@@ -233,8 +239,9 @@ void registerFazCommands(FazNode& node) {
   engine.addCommand({"execute", "ioc", "acknowledge"}, [n](config::Session&, std::span<const std::string> args) {
     if (args.size() != 1) return fail("Usage: execute ioc acknowledge <endpoint>");
     bool found = false;
-    n->pipeline().withIoc([&](ioc::IocEngine& engine) { found = engine.acknowledge(args[0]); });
-    return found ? ok("") : fail("endpoint '" + args[0] + "' is not a compromised host");
+    std::string error = n->acknowledgeHost(args[0], "admin", &found);
+    if (!found) return fail("endpoint '" + args[0] + "' is not a compromised host");
+    return error.empty() ? ok("") : fail("acknowledged, but not saved (lost at the next restart): " + error);
   });
   engine.addCommand({"diagnose", "fortilogd", "msgstat"},
                     [n](config::Session&, std::span<const std::string>) { return msgstat(*n); });

@@ -73,4 +73,16 @@ FazConfig readFazConfig(const config::Engine& engine, const std::filesystem::pat
   return c;
 }
 
+ConfiguredPorts configuredPorts(const FazConfig& c) {
+  return ConfiguredPorts{c.https_port, c.syslog_udp_port, c.syslog_tcp_port, c.syslog_tls_port};
+}
+
+PortMoves portMoves(const ConfiguredPorts& applied, const ConfiguredPorts& now) {
+  PortMoves m;
+  m.syslog = applied.syslog_udp != now.syslog_udp || applied.syslog_tcp != now.syslog_tcp ||
+             applied.syslog_tls != now.syslog_tls;
+  m.https = applied.https != now.https;
+  return m;
+}
+
 }  // namespace fabric::faz

@@ -16,6 +16,9 @@
 
 namespace fabric::faz {
 
+// The largest `max-message-size` the schema accepts (faz_schema.cpp).
+inline constexpr std::size_t kLargestMaxMessage = 1048576;
+
 enum class UnregisteredDeviceOption { kAddAllowService, kAddNoService, kIgnore };
 
 struct FeedConfig {
@@ -50,5 +53,24 @@ struct FazConfig {
 };
 
 FazConfig readFazConfig(const config::Engine& engine, const std::filesystem::path& home);
+
+// The listening ports a configuration asks for.
+struct ConfiguredPorts {
+  std::uint16_t https = 443;
+  std::uint16_t syslog_udp = 514;
+  std::uint16_t syslog_tcp = 514;
+  std::uint16_t syslog_tls = 6514;
+  bool operator==(const ConfiguredPorts&) const = default;
+};
+ConfiguredPorts configuredPorts(const FazConfig& config);
+
+// Which listeners a committed configuration moves: those whose configured port differs from the
+// configured port they were bound for (`applied`). Comparing configured values, not the ports in
+// use, keeps a command-line override (or port 0) until the configuration's own value changes.
+struct PortMoves {
+  bool syslog = false;  // UDP, TCP and TLS move together (all or nothing)
+  bool https = false;
+};
+PortMoves portMoves(const ConfiguredPorts& applied, const ConfiguredPorts& now);
 
 }  // namespace fabric::faz

@@ -48,7 +48,9 @@ FazNode::FazNode(FazNodeOptions options, const Clock& clock, Executor post)
   IngestOptions ingest;
   ingest.store.path = (options_.home / "logs.db").string();
   ingest.store.retention = config_.retention;
-  ingest.max_message = config_.max_message;
+  // max-message-size is enforced by the receivers and for FortiGate link lines (so a change applies
+  // at once); the pipeline only drops what no configuration allows (the schema's largest value).
+  ingest.max_message = kLargestMaxMessage;
   ingest.ioc = config_.ioc;
   pipeline_ = std::make_unique<IngestPipeline>(std::move(ingest), clock_);
 
@@ -74,12 +76,15 @@ FazNode::FazNode(FazNodeOptions options, const Clock& clock, Executor post)
     }
     if (!first) return;
     post_([this, alive] {
+      // A notification delivered while the node shuts down (the pipeline's last commit) runs
+      // after the node is gone: touch nothing of it then.
+      if (!*alive) return;
       std::vector<ioc::IocNotification> batch;
       {
         std::lock_guard<std::mutex> lock(pending_mutex_);
         batch.swap(pending_notifications_);
       }
-      if (*alive) onNotifications(batch);
+      onNotifications(batch);
     });
   });
   pipeline_->setResumeListener([this, alive] {
@@ -104,15 +109,19 @@ FazNode::FazNode(FazNodeOptions options, const Clock& clock, Executor post)
   for (const auto& [serial, device] : config_.devices)
     pipeline_->registerDevice(DeviceRecord{serial, device.devname, serial, device.ip, true, {}, {}, 0});
 
+  // Acknowledged compromised hosts: handed to the IoC engine before the start-up rescan rebuilds
+  // the verdicts, which re-applies them.
+  std::string acks_error = loadAcknowledgements();
+
   feeds_ = std::make_unique<FeedManager>(*pipeline_, clock_);
   feeds_->setLoadListener([this, alive](const FeedStatus& s) {
     post_([this, alive, s] {
       if (!*alive) return;
       if (!s.error.empty()) {
-        writeEvent("system", "warning", "threat feed not loaded", {{"feed", s.name}, {"file", s.file}, {"reason", s.error}});
+        writeEvent(events::kFeedNotLoaded, {{"feed", s.name}, {"file", s.file}, {"reason", s.error}});
         return;
       }
-      writeEvent("system", "information", "threat feed loaded",
+      writeEvent(events::kFeedLoaded,
                  {{"feed", s.name}, {"indicators", std::to_string(s.indicators)}, {"badlines", std::to_string(s.bad_lines)},
                   {"rescanlogs", std::to_string(s.rescan_logs_scanned)}, {"rescanmatched", std::to_string(s.rescan_logs_matched)}});
     });
@@ -131,15 +140,54 @@ FazNode::FazNode(FazNodeOptions options, const Clock& clock, Executor post)
     applyConfig();
   });
   registerFazCommands(*this);
-  writeEvent("system", "information", "FortiAnalyzer started",
+  writeEvent(events::kStarted,
              {{"serial", options_.serial}, {"version", kFazVersion}});
   if (!outbox_error.empty())
-    writeEvent("system", "warning", "ioc-outbox.json ignored", {{"reason", outbox_error}});
+    writeEvent(events::kOutboxIgnored, {{"reason", outbox_error}});
+  if (!acks_error.empty()) writeEvent(events::kAcksIgnored, {{"reason", acks_error}});
+}
+
+std::string FazNode::loadAcknowledgements() {
+  auto text = readFile(options_.home / "ioc-acks.json");
+  if (!text) return "";
+  json state = json::parse(*text, nullptr, false);
+  if (state.is_discarded() || !state.is_object() || !state.contains("acknowledgements") ||
+      !state["acknowledgements"].is_array())
+    return "not a saved acknowledgement list";
+  std::vector<ioc::Acknowledgement> acks;
+  for (const auto& j : state["acknowledgements"]) {
+    std::string error;
+    auto ack = ioc::acknowledgementFromJson(j, &error);
+    if (!ack) return error;
+    acks.push_back(std::move(*ack));
+  }
+  pipeline_->withIoc([&](ioc::IocEngine& engine) { engine.restoreAcknowledgements(acks); });
+  return "";
+}
+
+std::string FazNode::saveAcknowledgements() {
+  std::vector<ioc::Acknowledgement> acks;
+  pipeline_->withIoc([&](ioc::IocEngine& engine) { acks = engine.acknowledgements(); });
+  json list = json::array();
+  for (const auto& ack : acks) list.push_back(ioc::toJson(ack));
+  std::string error =
+      writeFileAtomically(options_.home / "ioc-acks.json", json{{"acknowledgements", list}}.dump(), 0600);
+  if (!error.empty()) writeEvent(events::kAcksNotSaved, {{"reason", error}});
+  return error;
+}
+
+std::string FazNode::acknowledgeHost(const std::string& endpoint, const std::string& by, bool* found) {
+  *found = false;
+  pipeline_->withIoc([&](ioc::IocEngine& engine) { *found = engine.acknowledge(endpoint, by); });
+  if (!*found) return "";
+  std::string error = saveAcknowledgements();
+  writeEvent(events::kHostAcknowledged, {{"endpoint", endpoint}, {"user", by.empty() ? "console" : by}});
+  return error;
 }
 
 void FazNode::saveOutbox() {
   std::string error = writeFileAtomically(options_.home / "ioc-outbox.json", outbox_.saveState().dump(), 0600);
-  if (!error.empty()) writeEvent("system", "error", "ioc-outbox.json could not be saved", {{"reason", error}});
+  if (!error.empty()) writeEvent(events::kOutboxNotSaved, {{"reason", error}});
 }
 
 FazNode::~FazNode() {
@@ -148,12 +196,23 @@ FazNode::~FazNode() {
   for (auto& [key, link] : links_)
     if (link.pipeline_link) pipeline_->closeLink(link.pipeline_link);
   if (pipeline_) pipeline_->close();
+  // Notifications the pipeline's last commits raised while closing: their posted task will find
+  // the node gone, so keep them in the outbox now (sent to the first FortiGate after a restart).
+  std::vector<ioc::IocNotification> last;
+  {
+    std::lock_guard<std::mutex> lock(pending_mutex_);
+    last.swap(pending_notifications_);
+  }
+  if (config_.ioc_enabled && !last.empty()) {
+    for (const auto& n : last) outbox_.add(n, clock_.now(), {});
+    saveOutbox();
+  }
 }
 
 void FazNode::saveConfig() {
   std::string error = writeFileAtomically(options_.config_file, engine_->save(), 0600);
   if (!error.empty())
-    writeEvent("system", "error", "configuration could not be saved", {{"reason", error}});
+    writeEvent(events::kConfigNotSaved, {{"reason", error}});
 }
 
 void FazNode::applyConfig() {
@@ -174,6 +233,17 @@ void FazNode::applyConfig() {
     }
   }
   feeds_->reconcileAsync(config_.ioc_enabled ? config_.feeds : std::vector<FeedConfig>{});
+  if (old.retention.max_age != config_.retention.max_age || old.retention.max_db_bytes != config_.retention.max_db_bytes) {
+    pipeline_->setRetention(config_.retention);
+    writeEvent(events::kLiveSettingApplied,
+               {{"setting", "system log settings"},
+                {"retention_days", std::to_string(config_.retention.max_age.count() / 86400)},
+                {"retention_max_size", std::to_string(config_.retention.max_db_bytes / (1024 * 1024))}});
+  }
+  if (old.max_message != config_.max_message)
+    writeEvent(events::kLiveSettingApplied,
+               {{"setting", "system log-receiver"}, {"max_message_size", std::to_string(config_.max_message)}});
+  if (config_hook_) config_hook_(old, config_);
 }
 
 FortiGateLinkKey FazNode::openFortiGateLink(FortiGatePeer peer) {
@@ -198,7 +268,7 @@ void FazNode::onFortiGateMessage(FortiGateLinkKey key, const json& message) {
     link.pipeline_link = pipeline_->openLink(SenderInfo{link.state.peer_address, Transport::kFortiGateLink,
                                                         link.state.registered, link.state.serial});
     by_pipeline_link_[link.pipeline_link] = key;
-    writeEvent("system", "information", "FortiGate link up",
+    writeEvent(events::kLinkUp,
                {{"serial", link.state.serial}, {"ip", link.state.peer_address},
                 {"registered", link.state.registered ? "yes" : "no"}});
     if (wantsNotifications(link.state)) {
@@ -208,16 +278,24 @@ void FazNode::onFortiGateMessage(FortiGateLinkKey key, const json& message) {
     }
   }
   if (!actions.note.empty())
-    writeEvent("system", "notice", actions.note, {{"ip", link.state.peer_address}});
+    writeEvent(events::kLinkNote, actions.note, {{"ip", link.state.peer_address}});
   if (actions.ioc_acked && outbox_.acknowledge(link.state.serial, *actions.ioc_acked)) saveOutbox();
   if (actions.submit) {
     MessageBatch batch;
-    for (const auto& line : actions.submit->lines) batch.add(line);
+    std::size_t oversized = 0;
+    for (const auto& line : actions.submit->lines) {
+      if (line.size() > config_.max_message) {
+        ++oversized;  // dropped and counted, as the syslog receivers do; the seq is still acked
+        continue;
+      }
+      batch.add(line);
+    }
+    if (oversized && link.pipeline_link) pipeline_->noteOversized(link.pipeline_link, oversized);
     link.held.emplace_back(actions.submit->seq, std::move(batch));
     submitHeld(link);
   }
   if (!actions.close_reason.empty()) {
-    writeEvent("system", "warning", "FortiGate link closed",
+    writeEvent(events::kLinkClosed,
                {{"ip", link.state.peer_address}, {"reason", actions.close_reason}});
     auto close = link.peer.close;
     close(actions.close_reason);
@@ -243,7 +321,7 @@ void FazNode::onFortiGateClosed(FortiGateLinkKey key, const std::string& reason)
   if (it == links_.end()) return;
   FortiGateLink& link = it->second;
   if (link.state.phase != FortiGateLinkState::Phase::kClosed)
-    writeEvent("system", "notice", "FortiGate link down",
+    writeEvent(events::kLinkDown,
                {{"serial", link.state.serial}, {"ip", link.state.peer_address}, {"reason", reason}});
   // Held batches were never acked: the FortiGate resends them on its next link.
   if (link.pipeline_link) {
@@ -279,7 +357,7 @@ void FazNode::onNotifications(const std::vector<ioc::IocNotification>& notificat
   for (const auto& t : targets) sent_to += (sent_to.empty() ? "" : " ") + t;
   for (size_t i = 0; i < notifications.size(); ++i) {
     const ioc::IocNotification& notification = notifications[i];
-    writeEvent("system", "notice", "IoC notification raised",
+    writeEvent(events::kIocNotification,
                {{"flowid", added[i].flow_id},
                 {"iocid", added[i].id},
                 {"endpointip", notification.ip},
@@ -294,8 +372,11 @@ void FazNode::onNotifications(const std::vector<ioc::IocNotification>& notificat
   }
 }
 
-void FazNode::writeEvent(const std::string& subtype, const std::string& level, const std::string& msg,
-                         const std::vector<std::pair<std::string, std::string>>& fields) {
+void FazNode::writeEvent(const FazEvent& event, const EventFields& fields) {
+  writeEvent(event, event.msg, fields);
+}
+
+void FazNode::writeEvent(const FazEvent& event, const std::string& msg, const EventFields& fields) {
   std::int64_t now = toNs(clock_.now());
   std::string date, time;
   logfmt::formatDateTime(now, 0, date, time);
@@ -304,11 +385,12 @@ void FazNode::writeEvent(const std::string& subtype, const std::string& level, c
       .add("time", time, logfmt::Bare)
       .add("devname", config_.hostname)
       .add("devid", options_.serial)
+      .add("logid", event.logid)
       .add("eventtime", now)
       .add("tz", "+0000")
       .add("type", "event", logfmt::Bare)
-      .add("subtype", subtype, logfmt::Bare)
-      .add("level", level, logfmt::Bare)
+      .add("subtype", event.subtype, logfmt::Bare)
+      .add("level", event.level, logfmt::Bare)
       .add("msg", msg);
   for (const auto& [key, value] : fields) b.add(key, value);
   std::string line = b.take();

@@ -26,6 +26,7 @@
 #include "common/base/clock.h"
 #include "common/config/engine.h"
 #include "fortianalyzer/daemon/faz_config.h"
+#include "fortianalyzer/daemon/faz_events.h"
 #include "fortianalyzer/daemon/feed_manager.h"
 #include "fortianalyzer/daemon/fortigate_link_handler.h"
 #include "fortianalyzer/daemon/ioc_outbox.h"
@@ -77,13 +78,20 @@ class FazNode {
   void onFortiGateClosed(FortiGateLinkKey key, const std::string& reason);
   nlohmann::json fortiGateLinks() const;
 
+  // Called at the end of every applied configuration change with the previous configuration, so
+  // the daemon moves its listeners and hands max-message-size to its receivers (faz_daemon.cpp).
+  using ConfigHook = std::function<void(const FazConfig& before, const FazConfig& now)>;
+  void setConfigHook(ConfigHook hook) { config_hook_ = std::move(hook); }
+
   // The pipeline's queue has room again: retry held FortiGate batches, then call `also`.
   void setResumeHook(std::function<void()> hook) { resume_hook_ = std::move(hook); }
 
   // The analyzer's own event log line (FortiOS key=value, type=event): written to event.log and
   // stored like any received log. `fields` are appended after msg.
-  void writeEvent(const std::string& subtype, const std::string& level, const std::string& msg,
-                  const std::vector<std::pair<std::string, std::string>>& fields = {});
+  // Every line carries the event's logid (faz_events.h).
+  using EventFields = std::vector<std::pair<std::string, std::string>>;
+  void writeEvent(const FazEvent& event, const EventFields& fields = {});
+  void writeEvent(const FazEvent& event, const std::string& msg, const EventFields& fields);
 
   // Applies a configuration change (also called by the engine's commit listener).
   void applyConfig();
@@ -93,6 +101,12 @@ class FazNode {
   void setPorts(nlohmann::json ports) { ports_ = std::move(ports); }
   const nlohmann::json& ports() const { return ports_; }
   std::chrono::system_clock::time_point startedAt() const { return started_; }
+
+  // Acknowledges a compromised host on behalf of admin `by`; the acknowledgements are saved to
+  // DIR/ioc-acks.json (atomically, fsync'ed) before this returns, so an answered acknowledgement
+  // survives a restart and a kill -9. *found is false for an endpoint that is not a compromised
+  // host (nothing changes). Returns "" or why the acknowledgement could not be saved.
+  std::string acknowledgeHost(const std::string& endpoint, const std::string& by, bool* found);
 
   // Called on the loop with (link, seq) / an IoC event from the pipeline.
   void onCommitted(LinkId link, std::uint64_t seq);
@@ -110,6 +124,8 @@ class FazNode {
   void onResume();
   void saveConfig();
   void saveOutbox();
+  std::string saveAcknowledgements();
+  std::string loadAcknowledgements();  // "" or why DIR/ioc-acks.json was ignored
 
   FazNodeOptions options_;
   const Clock& clock_;
@@ -125,6 +141,7 @@ class FazNode {
   LinkId event_link_ = 0;
   std::ofstream event_log_;
   std::function<void()> resume_hook_;
+  ConfigHook config_hook_;
   nlohmann::json ports_ = nlohmann::json::object();
   std::chrono::system_clock::time_point started_;
   std::shared_ptr<std::atomic<bool>> alive_;  // pipeline callbacks posted after destruction are dropped

@@ -1,5 +1,6 @@
 #include "fortianalyzer/daemon/feed_manager.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <fstream>
@@ -44,7 +45,8 @@ FeedPlan planFeeds(const std::vector<FeedConfig>& wanted, const std::map<std::st
   return plan;
 }
 
-json FeedStatus::toJson() const {
+json FeedStatus::toJson(std::size_t max_reasons) const {
+  std::size_t listed = std::min(max_reasons, bad_line_reasons.size());
   return json{{"name", name},
               {"file", file},
               {"format", format},
@@ -53,7 +55,8 @@ json FeedStatus::toJson() const {
               {"error", error},
               {"indicators", indicators},
               {"bad_lines", bad_lines},
-              {"bad_line_reasons", bad_line_reasons},
+              {"bad_line_reasons", std::vector<std::string>(bad_line_reasons.begin(), bad_line_reasons.begin() + listed)},
+              {"bad_line_reasons_omitted", bad_lines - listed},
               {"loaded_at_ns", loaded_at_ns},
               {"loads", loads},
               {"rescan", {{"logs_scanned", rescan_logs_scanned},
@@ -191,8 +194,8 @@ void FeedManager::runPass(const std::vector<FeedConfig>& wanted) {
         s.indicators = report.indicators;
         s.bad_lines = report.errors.size() + report.omittedErrors;
         s.bad_line_reasons.clear();
-        for (std::size_t i = 0; i < report.errors.size() && i < 20; ++i)
-          s.bad_line_reasons.push_back(report.errors[i].toString());
+        s.bad_line_reasons.reserve(report.errors.size());
+        for (const auto& e : report.errors) s.bad_line_reasons.push_back(e.toString());
         s.loaded_at_ns =
             std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.now().time_since_epoch()).count();
         ++s.loads;

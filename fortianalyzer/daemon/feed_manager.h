@@ -61,14 +61,16 @@ struct FeedStatus {
   bool loaded = false;          // a version of the feed is in the engine
   std::string error;            // last load's fatal error / unreadable file, "" when fine
   std::size_t indicators = 0;
-  std::size_t bad_lines = 0;    // bad lines/objects of the last load (listed up to 20)
-  std::vector<std::string> bad_line_reasons;
+  std::size_t bad_lines = 0;    // bad lines/objects of the last load
+  std::vector<std::string> bad_line_reasons;  // each one's reason (the engine lists up to 10,000)
   std::int64_t loaded_at_ns = 0;
   std::uint64_t loads = 0;
   std::size_t rescan_logs_scanned = 0;
   std::size_t rescan_logs_matched = 0;
   std::size_t rescan_new_events = 0;
-  nlohmann::json toJson() const;
+  // `max_reasons`: how many bad-line reasons to list (the feed list shows the first 20, one feed
+  // shows all); `bad_line_reasons_omitted` counts the rest.
+  nlohmann::json toJson(std::size_t max_reasons = SIZE_MAX) const;
 };
 
 class FeedManager {

@@ -16,20 +16,77 @@ struct SyslogReceivers::Connection {
 SyslogReceivers::SyslogReceivers(net::EventLoop& loop, IngestPipeline& pipeline, net::TlsConfig tls,
                                  std::size_t max_message, net::StreamServer::LinkHandler on_fortigate_link,
                                  net::LinkOptions link_options, EventSink on_event)
-    : loop_(loop), pipeline_(pipeline), max_message_(max_message), on_event_(std::move(on_event)) {
-  udp_ = std::make_unique<net::UdpReceiver>(
+    : loop_(loop),
+      pipeline_(pipeline),
+      max_message_(max_message),
+      on_event_(std::move(on_event)),
+      tls_config_(std::move(tls)),
+      on_fortigate_link_(std::move(on_fortigate_link)),
+      link_options_(std::move(link_options)) {
+  udp_ = makeUdp();
+  tcp_ = makeTcp();
+  tls_ = makeTls();
+}
+
+std::unique_ptr<net::UdpReceiver> SyslogReceivers::makeUdp() {
+  return std::make_unique<net::UdpReceiver>(
       loop_, [this](std::string_view datagram, const net::PeerInfo& from) { onDatagram(datagram, from); });
-  net::TlsConfig link_tls = tls;
+}
+
+std::unique_ptr<net::StreamServer> SyslogReceivers::makeTcp() {
+  net::TlsConfig link_tls = tls_config_;
   link_tls.require_peer_certificate = true;  // a FortiGate link is authenticated by its certificate
-  tcp_ = std::make_unique<net::StreamServer>(
+  return std::make_unique<net::StreamServer>(
       loop_, net::StreamServer::Mode::SniffTlsLink, link_tls,
-      [this](std::shared_ptr<net::ByteStream> s) { onStream(std::move(s), Transport::kTcp); },
-      std::move(on_fortigate_link), link_options);
-  net::TlsConfig syslog_tls = tls;
+      [this](std::shared_ptr<net::ByteStream> s) { onStream(std::move(s), Transport::kTcp); }, on_fortigate_link_,
+      link_options_);
+}
+
+std::unique_ptr<net::StreamServer> SyslogReceivers::makeTls() {
+  net::TlsConfig syslog_tls = tls_config_;
   syslog_tls.require_peer_certificate = false;  // RFC 5425 senders need not present a certificate
-  tls_ = std::make_unique<net::StreamServer>(
+  return std::make_unique<net::StreamServer>(
       loop_, net::StreamServer::Mode::Tls, syslog_tls,
       [this](std::shared_ptr<net::ByteStream> s) { onStream(std::move(s), Transport::kTls); });
+}
+
+std::string SyslogReceivers::rebind(const std::string& address, const ReceiverPorts& ports) {
+  ReceiverPorts now = this->ports();
+  std::unique_ptr<net::UdpReceiver> udp;
+  std::unique_ptr<net::StreamServer> tcp, tls;
+  if (ports.udp != now.udp) {
+    udp = makeUdp();
+    if (auto e = udp->listen(address, ports.udp); !e.empty()) return "syslog udp: " + e;
+  }
+  if (ports.tcp != now.tcp) {
+    tcp = makeTcp();
+    if (auto e = tcp->listen(address, ports.tcp); !e.empty()) {
+      if (udp) udp->close();
+      return "syslog tcp: " + e;
+    }
+  }
+  if (ports.tls != now.tls) {
+    tls = makeTls();
+    if (auto e = tls->listen(address, ports.tls); !e.empty()) {
+      if (udp) udp->close();
+      if (tcp) tcp->close();
+      return "syslog tls: " + e;
+    }
+  }
+  // Every new port is up: only now are the old ones closed.
+  if (udp) {
+    udp_->close();
+    udp_ = std::move(udp);
+  }
+  if (tcp) {
+    tcp_->close();
+    tcp_ = std::move(tcp);
+  }
+  if (tls) {
+    tls_->close();
+    tls_ = std::move(tls);
+  }
+  return "";
 }
 
 SyslogReceivers::~SyslogReceivers() {
@@ -136,6 +193,10 @@ void SyslogReceivers::onDatagram(std::string_view datagram, const net::PeerInfo&
                                                                          "udp " + from.address})).first;
   // One datagram is one message; a trailing LF is framing, not content.
   while (!datagram.empty() && (datagram.back() == '\n' || datagram.back() == '\r')) datagram.remove_suffix(1);
+  if (datagram.size() > max_message_) {
+    pipeline_.noteOversized(it->second);
+    return;
+  }
   udp_pending_[it->second].add(datagram);
   // Datagrams that arrive in one burst go to the pipeline as one batch per sender.
   if (!udp_flush_posted_) {

@@ -42,6 +42,14 @@ class SyslogReceivers {
   // Binds all three; "" or the reason. Port 0 picks a free port; ports() tells which.
   std::string listen(const std::string& address, const ReceiverPorts& ports);
   ReceiverPorts ports() const;
+  // Moves the receivers whose port differs from `ports` to their new port (0 = any free port): the
+  // new socket is bound first, then the old one closed; connections already accepted stay up.
+  // All or nothing: when one new port cannot be bound, every receiver keeps its old port and the
+  // reason is returned ("syslog udp: bind 127.0.0.1:514: Address already in use").
+  std::string rebind(const std::string& address, const ReceiverPorts& ports);
+  // Messages longer than this are dropped and counted oversized: UDP datagrams at once, stream
+  // connections accepted from now on (an open connection keeps the limit it started with).
+  void setMaxMessage(std::size_t max_message) { max_message_ = max_message; }
   // The pipeline has room again: resume paused connections.
   void onResume();
   void close();
@@ -51,6 +59,12 @@ class SyslogReceivers {
   void onStream(std::shared_ptr<net::ByteStream> stream, Transport transport);
   void onDatagram(std::string_view datagram, const net::PeerInfo& from);
   void flushUdp();
+  std::unique_ptr<net::UdpReceiver> makeUdp();
+  std::unique_ptr<net::StreamServer> makeTcp();
+  std::unique_ptr<net::StreamServer> makeTls();
+  net::TlsConfig tls_config_;
+  net::StreamServer::LinkHandler on_fortigate_link_;
+  net::LinkOptions link_options_;
   bool submit(Connection& connection);  // false: still held (queue full)
 
   net::EventLoop& loop_;

@@ -247,6 +247,7 @@ bool IngestPipeline::unregisterDevice(const std::string& devid) {
 std::vector<DeviceRecord> IngestPipeline::listDevices() { return impl_->store->listDevices(); }
 
 RetentionReport IngestPipeline::runRetentionNow() { return impl_->store->runRetentionNow(); }
+void IngestPipeline::setRetention(const RetentionPolicy& policy) { impl_->store->setRetention(policy); }
 
 void IngestPipeline::close() {
   Impl& d = *impl_;

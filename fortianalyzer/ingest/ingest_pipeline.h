@@ -232,6 +232,7 @@ class IngestPipeline {
   bool unregisterDevice(const std::string& devid);
   std::vector<DeviceRecord> listDevices();  // registered and unregistered (registered == false)
   RetentionReport runRetentionNow();
+  void setRetention(const RetentionPolicy& policy);  // LogStore::setRetention
 
   // Stores everything submitted, delivers the last callbacks, stops the threads and closes the
   // store cleanly. Idempotent; later submissions get kClosed.

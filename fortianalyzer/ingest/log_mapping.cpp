@@ -83,7 +83,11 @@ void addParsedRow(const logfmt::LogRecord& record, const RowOrigin& origin, LogB
   std::string_view logid = record.logid();
   if (logid.empty()) logid = record.fctId();
   out.set(LogBatch::kDevid, record.devid());
-  out.set(LogBatch::kDevname, record.devname());
+  // A FortiClient line names its endpoint by `hostname` (no devname): FortiAnalyzer lists the
+  // FortiClient under that name, with its FCT serial (devid) as the device id.
+  std::string_view devname = record.devname();
+  if (devname.empty() && record.isFortiClient()) devname = record.slot(logfmt::Slot::kHostname);
+  out.set(LogBatch::kDevname, devname);
   out.set(LogBatch::kLogid, logid);
   out.set(LogBatch::kType, record.type());
   out.set(LogBatch::kSubtype, record.subtype());

@@ -80,7 +80,12 @@ class IocEngine {
 
   const VerdictTable& verdicts() const { return verdicts_; }
   nlohmann::json compromisedHosts() const { return verdicts_.toJson(); }
-  bool acknowledge(std::string_view endpoint) { return verdicts_.acknowledge(endpoint); }
+  // Acknowledged by `by` now; cleared by the endpoint's next new matching log.
+  bool acknowledge(std::string_view endpoint, std::string_view by = {}) {
+    return verdicts_.acknowledge(endpoint, by, clock_.now());
+  }
+  void restoreAcknowledgements(const std::vector<Acknowledgement>& acks) { verdicts_.restoreAcknowledgements(acks); }
+  std::vector<Acknowledgement> acknowledgements() const { return verdicts_.acknowledgements(); }
 
   void setSettings(const IocSettings& settings) { settings_ = settings; }
   const IocSettings& settings() const { return settings_; }

@@ -38,7 +38,7 @@ EndpointVerdict* VerdictTable::record(const LogObservables& log,
   ++v.events;
   v.firstSeen = std::min(v.firstSeen, time);
   v.lastSeen = std::max(v.lastSeen, time);
-  v.acknowledged = false;
+  applyRestored(v, log.logId);
   v.foundByRescan = v.foundByRescan || rescan;
   v.logIds.push_back(log.logId);
   if (v.logIds.size() > kMaxLogIdsPerEndpoint) v.logIds.pop_front();
@@ -63,11 +63,83 @@ const EndpointVerdict* VerdictTable::find(std::string_view endpoint) const {
   return it == verdicts_.end() ? nullptr : &it->second;
 }
 
-bool VerdictTable::acknowledge(std::string_view endpoint) {
+void VerdictTable::applyRestored(EndpointVerdict& v, std::int64_t logId) {
+  auto r = restored_.find(v.endpoint);
+  if (r != restored_.end() && logId <= r->second.through) {
+    // A log the admin had seen when acknowledging (the start-up rescan rebuilding the verdict).
+    v.acknowledged = true;
+    v.acknowledgedBy = r->second.by;
+    v.acknowledgedAt = r->second.at;
+    v.acknowledgedThrough = r->second.through;
+    return;
+  }
+  if (r != restored_.end()) restored_.erase(r);  // a newer log matched: the acknowledgement is over
+  v.acknowledged = false;
+  v.acknowledgedBy.clear();
+  v.acknowledgedAt = {};
+  v.acknowledgedThrough = 0;
+}
+
+bool VerdictTable::acknowledge(std::string_view endpoint, std::string_view by,
+                               std::chrono::system_clock::time_point at) {
   auto it = verdicts_.find(endpoint);
   if (it == verdicts_.end()) return false;
-  it->second.acknowledged = true;
+  EndpointVerdict& v = it->second;
+  v.acknowledged = true;
+  v.acknowledgedBy = std::string(by);
+  v.acknowledgedAt = at;
+  v.acknowledgedThrough = v.logIds.empty() ? 0 : *std::max_element(v.logIds.begin(), v.logIds.end());
+  if (auto r = restored_.find(endpoint); r != restored_.end()) restored_.erase(r);
   return true;
+}
+
+void VerdictTable::restoreAcknowledgements(const std::vector<Acknowledgement>& acks) {
+  for (const auto& ack : acks) {
+    restored_[ack.endpoint] = ack;
+    auto it = verdicts_.find(ack.endpoint);
+    if (it == verdicts_.end()) continue;
+    EndpointVerdict& v = it->second;
+    std::int64_t newest = v.logIds.empty() ? 0 : *std::max_element(v.logIds.begin(), v.logIds.end());
+    applyRestored(v, newest);
+  }
+}
+
+std::vector<Acknowledgement> VerdictTable::acknowledgements() const {
+  std::map<std::string, Acknowledgement> out;
+  for (const auto& [endpoint, ack] : restored_)
+    if (!verdicts_.count(endpoint)) out[endpoint] = ack;
+  for (const auto& [endpoint, v] : verdicts_)
+    if (v.acknowledged)
+      out[endpoint] = Acknowledgement{endpoint, v.acknowledgedBy, v.acknowledgedAt, v.acknowledgedThrough};
+  std::vector<Acknowledgement> list;
+  for (auto& [endpoint, ack] : out) list.push_back(std::move(ack));
+  return list;
+}
+
+nlohmann::json toJson(const Acknowledgement& ack) {
+  return {{"endpoint", ack.endpoint},
+          {"by", ack.by},
+          {"at_ns", std::chrono::duration_cast<std::chrono::nanoseconds>(ack.at.time_since_epoch()).count()},
+          {"through", ack.through}};
+}
+
+std::optional<Acknowledgement> acknowledgementFromJson(const nlohmann::json& j, std::string* error) {
+  if (!j.is_object() || !j.contains("endpoint") || !j["endpoint"].is_string() || j["endpoint"].get<std::string>().empty()) {
+    *error = "an acknowledgement without an endpoint";
+    return std::nullopt;
+  }
+  if (!j.value("by", nlohmann::json("")).is_string() || !j.value("at_ns", nlohmann::json(0)).is_number_integer() ||
+      !j.value("through", nlohmann::json(0)).is_number_integer()) {
+    *error = "acknowledgement of '" + j["endpoint"].get<std::string>() + "' has a field of the wrong type";
+    return std::nullopt;
+  }
+  Acknowledgement ack;
+  ack.endpoint = j["endpoint"].get<std::string>();
+  ack.by = j.value("by", "");
+  ack.at = std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+      std::chrono::nanoseconds(j.value("at_ns", std::int64_t{0}))));
+  ack.through = j.value("through", std::int64_t{0});
+  return ack;
 }
 
 nlohmann::json VerdictTable::toJson() const {
@@ -101,6 +173,8 @@ nlohmann::json VerdictTable::toJson() const {
                      {"first_seen", isoTime(v->firstSeen)},
                      {"last_seen", isoTime(v->lastSeen)},
                      {"acknowledged", v->acknowledged},
+                     {"acknowledged_by", v->acknowledgedBy},
+                     {"acknowledged_at", v->acknowledged ? isoTime(v->acknowledgedAt) : std::string()},
                      {"rescan", v->foundByRescan},
                      {"indicators", std::move(indicators)},
                      {"log_ids", v->logIds}});

@@ -23,7 +23,8 @@ namespace fabric::faz {
 std::string formatLogDisplay(const std::vector<nlohmann::json>& rows, int64_t found,
                              int64_t firstNumber = 1);
 
-// The log line shown for a row: its raw text without a leading syslog <PRI> and trailing CR/LF.
+// The log line shown for a row: its raw text without the syslog header (<PRI>, RFC 5424, RFC 3164,
+// relay prefix) and trailing CR/LF. A line with no key=value body keeps its header (minus <PRI>).
 std::string displayLine(const nlohmann::json& row);
 
 }  // namespace fabric::faz

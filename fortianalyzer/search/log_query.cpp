@@ -136,7 +136,7 @@ SqlQuery candidateBlocksSql(const LogPlan& plan) {
     std::string in = "first_id IN (";
     for (size_t i = 0; i < keys.size(); ++i) {
       if (i) in += " UNION ";
-      in += "SELECT first_id FROM block_keys WHERE key_hash = ?";
+      in += "SELECT first_id FROM block_keys WHERE run IN (SELECT run FROM key_runs) AND key_hash = ?";
       out.binds.emplace_back(blockKeyHash(keys[i].first, keys[i].second));
     }
     // Blocks after the key index watermark have no key rows yet (batch_writer.h): their `keys`

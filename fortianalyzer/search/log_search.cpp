@@ -64,6 +64,11 @@ constexpr const char* kHeaderNames[] = {"devid",  "devname",      "logid",    "t
                                         "subtype", "level",       "srcip",    "dstip",
                                         "endpoint_uid", "hostname", "flow_id", "source_addr"};
 
+// Log fields a column is filled from when the log has no field of the column's name
+// (fortianalyzer/ingest/log_mapping.cpp, common/logfmt slots).
+constexpr std::pair<std::string_view, std::string_view> kColumnAliases[] = {
+    {"id", "logid"}, {"log_id", "logid"}, {"device_id", "devid"}, {"pri", "level"}, {"deviceip", "srcip"}};
+
 nlohmann::json rowToJson(const StoredLogView& log) {
   nlohmann::json row = nlohmann::json::object();
   row["id"] = log.id;
@@ -88,11 +93,17 @@ nlohmann::json rowToJson(const StoredLogView& log) {
     std::string_view name = kHeaderNames[col];
     std::string value = validUtf8(text);
     row[std::string(name)] = value;
-    // Put back the pairs the store left out of the blob because a column holds them.
+    // Put back the pairs the store left out of a fields blob because a column holds them. Not for
+    // a row read from its raw line (that yields every pair), and not a value the column took from
+    // another field (FortiClient `id` → logid, `deviceip` → srcip, FortiManager `log_id`,
+    // `device_id`, `pri`; endpoint_uid is fctuid/uid): the fields are what the log says.
+    if (blob.empty() || name == "endpoint_uid") continue;
     for (const auto& fc : kFieldColumns) {
-      if (fc.column == name && !fields.contains(std::string(fc.field))) {
-        fields[std::string(fc.field)] = value;
-      }
+      if (fc.column != name || fields.contains(std::string(fc.field))) continue;
+      bool aliased = false;
+      for (const auto& [alias, column] : kColumnAliases)
+        aliased = aliased || (column == name && fields.value(std::string(alias), std::string()) == value);
+      if (!aliased) fields[std::string(fc.field)] = value;
     }
   }
   for (const char* always : {"devid", "type", "subtype"}) {
@@ -185,15 +196,18 @@ void LogSearch::checkDeadline() const {
 
 bool LogSearch::loadBlock(int64_t firstId, std::vector<StoredLogView>& logs) {
   if (!readBlock_) {
-    readBlock_ = std::make_unique<Statement>(db_->prepare("SELECT data FROM blocks WHERE first_id = ?1"));
+    readBlock_ = std::make_unique<Statement>(
+        db_->prepare("SELECT data, seg, seg_off, seg_len FROM blocks WHERE first_id = ?1"));
+    segments_ = std::make_unique<SegmentReader>(segmentDir(*db_));
   }
   Statement& st = *readBlock_;
   st.reset();
   st.bindInt(1, firstId);
   logs.clear();
   if (!st.step()) return false;
-  blockBytes_.assign(st.columnText(0));
+  bool readable = readBlockColumns(st, 0, *segments_, blockBytes_);
   st.reset();
+  if (!readable) return false;  // segment bytes gone (retention racing this query) or damaged
   decodeBlock(blockBytes_, firstId, logs);
   return true;
 }

@@ -25,6 +25,7 @@
 #include "fortianalyzer/search/log_query.h"
 #include "fortianalyzer/store/log_block.h"
 #include "fortianalyzer/store/log_record.h"
+#include "fortianalyzer/store/log_segments.h"
 #include "fortianalyzer/store/sqlite_db.h"
 
 namespace fabric::faz {
@@ -73,6 +74,7 @@ class LogSearch {
 
   std::unique_ptr<SqliteDb> db_;
   std::unique_ptr<Statement> readBlock_;
+  std::unique_ptr<SegmentReader> segments_;
   std::string blockBytes_;  // the block loadBlock() decoded last (the views point into it)
   std::chrono::milliseconds timeout_;
   std::chrono::steady_clock::time_point deadline_;  // of the running query

@@ -1,8 +1,8 @@
 #pragma once
 // Writes one batch of logs in one transaction with prepared statements: the logs as blocks (one
-// row per up to kBlockMaxRows logs, log_block.h) with their distinct key values, the devices they
-// came from (first/last seen, count), and the id high-water mark. Runs on the store's writer
-// thread only.
+// row per up to kBlockMaxRows logs, log_block.h; the block bytes appended to a segment file first,
+// log_segments.h) with their distinct key values, the devices they came from (first/last seen,
+// count), and the id high-water mark. Runs on the store's writer thread only.
 
 #include <string>
 #include <vector>
@@ -10,6 +10,7 @@
 #include "fortianalyzer/store/log_batch.h"
 #include "fortianalyzer/store/log_block.h"
 #include "fortianalyzer/store/log_record.h"
+#include "fortianalyzer/store/log_segments.h"
 #include "fortianalyzer/store/sqlite_db.h"
 
 namespace fabric::faz {
@@ -37,13 +38,15 @@ std::string encodeFieldsForStore(const LogToStore& log);
 // as the key rows.
 class BatchWriter {
  public:
-  explicit BatchWriter(SqliteDb& db);
+  // Appends block bytes to segments from `firstSegment` on (recoverSegments()).
+  BatchWriter(SqliteDb& db, std::int64_t firstSegment);
   // Logs after the watermark that trigger the next index merge: a quarter of the indexed logs,
   // at least 131,072 and at most 1,048,576 (bounds what a search reads from `keys` blobs).
   static LogId keyIndexLag(LogId indexedThrough);
   // All or nothing: on error the transaction is rolled back and SqliteError thrown.
   // `chunks` hold consecutive ids in increasing order.
   void writeBatch(const std::vector<PendingChunk>& chunks);
+  SegmentWriter& segments() { return segments_; }
 
  private:
   void writeBlock();
@@ -52,11 +55,18 @@ class BatchWriter {
   LogId indexedThrough_ = 0;  // meta keys_indexed_through (committed value)
 
   SqliteDb& db_;
+  SegmentWriter segments_;
+  std::int64_t segmentInMeta_ = 0;      // meta next_segment - 1 as last written
+  std::int64_t syncedBelowInMeta_ = 0;  // meta segments_synced_below as last written
   BlockBuilder block_;
+  std::string frame_;  // the block as written to its segment (encodeSegmentFrame)
   Statement insertBlock_;
   Statement insertKey_;
+  static constexpr size_t kKeyRowsPerInsert = 64;
+  Statement insertKeys_;  // kKeyRowsPerInsert rows (prepared on the first merge)
   Statement upsertDevice_;
   Statement setNextId_;
+  Statement setMeta_;
 };
 
 }  // namespace fabric::faz

@@ -68,7 +68,7 @@ void BlockBuilder::add(LogId id, std::int64_t time_ns, std::int64_t received_ns,
   ++rows_;
   sorted_ = false;
   if (body_.empty()) body_.assign(4, '\0');  // the row count, filled in by bytes()
-  putVarint(body_, static_cast<std::uint64_t>(id - firstId_));
+  putVarint(body_, static_cast<std::uint64_t>(id) - static_cast<std::uint64_t>(firstId_));
   putFixed64(body_, time_ns);
   putFixed64(body_, received_ns);
   body_.push_back(registered ? 1 : 0);
@@ -153,7 +153,7 @@ bool decodeBlock(std::string_view in, LogId firstId, std::vector<StoredLogView>&
         pos >= in.size()) {
       return false;
     }
-    v.id = firstId + static_cast<LogId>(delta);
+    v.id = static_cast<LogId>(static_cast<std::uint64_t>(firstId) + delta);  // no signed overflow
     v.time_ns = t;
     v.received_ns = r;
     v.registered = (in[pos++] & 1) != 0;

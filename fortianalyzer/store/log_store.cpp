@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "fortianalyzer/store/log_segments.h"
 #include "fortianalyzer/store/store_schema.h"
 
 namespace fabric::faz {
@@ -69,7 +70,11 @@ LogStore::LogStore(LogStoreOptions options, const Clock& clock)
   writeMeta(*db_, "next_id", std::to_string(next));
   nextId_ = next;
   committedId_ = next - 1;
-  batchWriter_ = std::make_unique<BatchWriter>(*db_);
+  // Segment files: cut what uncommitted transactions wrote, and after an unclean stop drop blocks
+  // whose bytes did not survive (only possible after a power loss, see log_segments.h).
+  SegmentRecovery segments = recoverSegments(*db_, counters_.recovered_from_crash);
+  counters_.blocks_dropped_at_open = segments.blocks_dropped;
+  batchWriter_ = std::make_unique<BatchWriter>(*db_, segments.first_segment);
   if (options_.checkpoint_thread) {
     checkpointDb_ = std::make_unique<SqliteDb>(options_.path, false, false);
     // Reading the schema makes this connection see the WAL; before that a checkpoint is a no-op.
@@ -230,7 +235,8 @@ RetentionReport LogStore::runRetentionNow() {
     RetentionReport total;
     int64_t now = clock_.now().time_since_epoch() / std::chrono::nanoseconds(1);
     for (;;) {
-      RetentionReport r = applyRetention(*db_, options_.retention, now);
+      RetentionReport r = applyRetention(*db_, options_.retention, now, 200000,
+                                         batchWriter_->segments().current());
       total.deleted_by_age += r.deleted_by_age;
       total.deleted_by_rows += r.deleted_by_rows;
       total.deleted_by_size += r.deleted_by_size;
@@ -241,6 +247,18 @@ RetentionReport LogStore::runRetentionNow() {
     lastRetention_ = clock_.monotonic();
     return total;
   });
+}
+
+void LogStore::setRetention(const RetentionPolicy& policy) {
+  {
+    std::lock_guard lk(mutex_);
+    if (stopping_) return;
+    tasks_.emplace_back([this, policy] {
+      options_.retention = policy;  // read only on the writer thread
+      retentionPending_ = hasLimits(policy);  // apply at once, not after the interval
+    });
+  }
+  workReady_.notify_one();
 }
 
 std::string LogStore::registerDevice(const DeviceRecord& device) {
@@ -284,6 +302,7 @@ void LogStore::close() {
     lost = committedId_ < nextId_ - 1;
   }
   try {
+    batchWriter_->segments().sync();  // a clean close leaves nothing unsynced
     // Only a store that committed every id it handed out may restart ids without a gap.
     if (!lost) writeMeta(*db_, "clean_close", "1");
   } catch (const std::exception&) {
@@ -350,6 +369,7 @@ void LogStore::commitBatch(std::vector<PendingChunk>& batch) {
       if (options_.checkpoint_thread && frames >= options_.wal_cap_frames) {
         // The checkpointer fell behind: copy and restart the WAL here, so it stops growing.
         int log = 0, done = 0;
+        batchWriter_->segments().sync();
         sqlite3_wal_checkpoint_v2(db_->handle(), "main", SQLITE_CHECKPOINT_RESTART, &log, &done);
         std::lock_guard lk(mutex_);
         counters_.writer_checkpoints += 1;
@@ -392,7 +412,8 @@ void LogStore::maybeRunRetention() {
   if (!retentionPending_ && now - lastRetention_ < options_.retention.interval) return;
   try {
     int64_t wall = clock_.now().time_since_epoch() / std::chrono::nanoseconds(1);
-    RetentionReport r = applyRetention(*db_, options_.retention, wall);
+    RetentionReport r = applyRetention(*db_, options_.retention, wall, 200000,
+                                       batchWriter_->segments().current());
     retentionPending_ = !r.complete;
   } catch (const std::exception& e) {
     std::lock_guard lk(mutex_);
@@ -423,6 +444,8 @@ void LogStore::checkpointLoop() {
     }
     // PASSIVE: copies what no reader still needs, never blocks the writer or readers. The WAL
     // restarts from its beginning at the writer's next transaction once everything is copied.
+    // Segment bytes first: the checkpoint makes block rows durable, their bytes must be too.
+    batchWriter_->segments().sync();
     int log = 0, done = 0;
     int rc = sqlite3_wal_checkpoint_v2(checkpointDb_->handle(), "main", SQLITE_CHECKPOINT_PASSIVE,
                                        &log, &done);

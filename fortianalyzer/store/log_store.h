@@ -70,6 +70,7 @@ struct LogStoreStats {
   int64_t writer_checkpoints = 0;   // checkpoints the writer had to run (WAL at its cap)
   std::string last_error;           // last write failure, "" when none
   bool recovered_from_crash = false;  // the previous run did not close the store cleanly
+  int64_t blocks_dropped_at_open = 0;  // blocks whose segment bytes did not survive (power loss)
 };
 
 class LogStore {
@@ -113,6 +114,9 @@ class LogStore {
 
   // Applies the retention policy until complete (on the writer thread) and reports.
   RetentionReport runRetentionNow();
+  // Replaces the retention policy (a configuration change); the writer applies it at its next
+  // pass, without waiting for the interval. Does not wait. Thread-safe.
+  void setRetention(const RetentionPolicy& policy);
 
   // Devices (run on the writer thread; see device_registry.h).
   std::string registerDevice(const DeviceRecord& device);

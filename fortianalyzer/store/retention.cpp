@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "fortianalyzer/store/log_block.h"
+#include "fortianalyzer/store/log_segments.h"
 
 namespace fabric::faz {
 namespace {
@@ -21,36 +22,21 @@ struct BlockMeta {
 
 using TimeId = std::pair<int64_t, int64_t>;  // (time_ns, id): the order retention deletes in
 
-void deleteBlock(SqliteDb& db, int64_t firstId) {
-  std::string keys;
-  {
-    auto st = db.prepare("SELECT keys FROM blocks WHERE first_id=?1");
-    st.bindInt(1, firstId);
-    if (st.step()) keys = std::string(st.columnText(0));
-  }
-  auto del = db.prepare("DELETE FROM block_keys WHERE key_hash=?1 AND first_id=?2");
-  for (const auto& k : decodeBlockKeys(keys)) {
-    del.bindInt(1, blockKeyHash(k.kind, k.value));
-    del.bindInt(2, firstId);
-    del.step();
-    del.reset();
-  }
-  auto st = db.prepare("DELETE FROM blocks WHERE first_id=?1");
-  st.bindInt(1, firstId);
-  st.step();
-}
-
-std::string readBlock(SqliteDb& db, int64_t firstId) {
-  auto st = db.prepare("SELECT data FROM blocks WHERE first_id=?1");
-  st.bindInt(1, firstId);
-  return st.step() ? std::string(st.columnText(0)) : std::string();
-}
-
 // Deletes the `n` oldest logs by (time, id), only those older than `before_ns` when given, in one
 // transaction. Whole blocks go at once; a block holding both kept and deleted logs is rewritten
 // with the kept ones (its key rows stay: a superset, search filters the logs anyway).
-int64_t deleteOldest(SqliteDb& db, int64_t n, const int64_t* before_ns) {
+int64_t deleteOldest(SqliteDb& db, int64_t n, const int64_t* before_ns, int64_t activeSegment) {
   if (n <= 0) return 0;
+  std::vector<SegmentRef> released;  // segment bytes of deleted or rewritten blocks
+  SegmentReader reader(segmentDir(db));
+  auto readBlock = [&](int64_t firstId, std::string& out) {
+    auto st = db.prepare("SELECT data, seg, seg_off, seg_len FROM blocks WHERE first_id=?1");
+    st.bindInt(1, firstId);
+    out.clear();
+    if (!st.step()) return;
+    if (!st.columnIsNull(1)) released.push_back({st.columnInt(1), st.columnInt(2), st.columnInt(3)});
+    readBlockColumns(st, 0, reader, out);
+  };
   db.exec("BEGIN IMMEDIATE");
   try {
     std::vector<BlockMeta> blocks;
@@ -63,11 +49,12 @@ int64_t deleteOldest(SqliteDb& db, int64_t n, const int64_t* before_ns) {
       // The n oldest logs (max-heap: top is the newest of them).
       std::priority_queue<TimeId> oldest;
       std::vector<StoredLogView> logs;
+      std::string data;
       while (st.step()) {
         BlockMeta m{st.columnInt(0), st.columnInt(1), st.columnInt(2), st.columnInt(3)};
         if (static_cast<int64_t>(oldest.size()) >= n && m.min_time > oldest.top().first) break;
         blocks.push_back(m);
-        std::string data = readBlock(db, m.first_id);
+        readBlock(m.first_id, data);
         decodeBlock(data, m.first_id, logs);
         for (const auto& l : logs) {
           if (before_ns && l.time_ns >= *before_ns) continue;
@@ -84,13 +71,16 @@ int64_t deleteOldest(SqliteDb& db, int64_t n, const int64_t* before_ns) {
         db.exec("COMMIT");
         return 0;
       }
+      released.clear();  // only the blocks changed below count
       TimeId cutoff = oldest.top();
       int64_t deleted = 0;
       auto update = db.prepare(
-          "UPDATE blocks SET count=?2, min_time_ns=?3, max_time_ns=?4, data=?5 WHERE first_id=?1");
+          "UPDATE blocks SET count=?2, min_time_ns=?3, max_time_ns=?4, data=?5, seg=NULL, "
+          "seg_off=NULL, seg_len=NULL WHERE first_id=?1");
       BlockBuilder kept;
       for (const BlockMeta& m : blocks) {
-        std::string data = readBlock(db, m.first_id);
+        size_t before = released.size();
+        readBlock(m.first_id, data);
         decodeBlock(data, m.first_id, logs);
         kept.clear();
         for (const auto& l : logs) {
@@ -100,11 +90,15 @@ int64_t deleteOldest(SqliteDb& db, int64_t n, const int64_t* before_ns) {
             kept.add(l);
           }
         }
-        if (kept.rows() == logs.size()) continue;
-        if (kept.empty()) {
-          deleteBlock(db, m.first_id);
+        if (kept.rows() == logs.size()) {
+          released.resize(before);  // unchanged: its bytes stay
           continue;
         }
+        if (kept.empty()) {
+          dropBlock(db, m.first_id);
+          continue;
+        }
+        // The kept logs of a boundary block are rewritten inline (one block per retention chunk).
         update.bindInt(1, m.first_id);
         update.bindInt(2, static_cast<int64_t>(kept.rows()));
         update.bindInt(3, kept.minTime());
@@ -114,6 +108,7 @@ int64_t deleteOldest(SqliteDb& db, int64_t n, const int64_t* before_ns) {
         update.reset();
       }
       db.exec("COMMIT");
+      releaseSegmentRanges(db, released, activeSegment);
       return deleted;
     }
   } catch (...) {
@@ -124,10 +119,37 @@ int64_t deleteOldest(SqliteDb& db, int64_t n, const int64_t* before_ns) {
 
 }  // namespace
 
+void dropBlock(SqliteDb& db, int64_t firstId) {
+  std::string keys;
+  {
+    auto st = db.prepare("SELECT keys FROM blocks WHERE first_id=?1");
+    st.bindInt(1, firstId);
+    if (st.step()) keys = std::string(st.columnText(0));
+  }
+  // The block's key rows are in the first run at or after it (none when not merged yet).
+  auto runOf = db.prepare("SELECT min(run) FROM key_runs WHERE run >= ?1");
+  runOf.bindInt(1, firstId);
+  if (runOf.step() && !runOf.columnIsNull(0)) {
+    int64_t run = runOf.columnInt(0);
+    auto del = db.prepare("DELETE FROM block_keys WHERE run=?1 AND key_hash=?2 AND first_id=?3");
+    for (const auto& k : decodeBlockKeys(keys)) {
+      del.bindInt(1, run);
+      del.bindInt(2, blockKeyHash(k.kind, k.value));
+      del.bindInt(3, firstId);
+      del.step();
+      del.reset();
+    }
+  }
+  auto st = db.prepare("DELETE FROM blocks WHERE first_id=?1");
+  st.bindInt(1, firstId);
+  st.step();
+}
+
 int64_t usedDatabaseBytes(SqliteDb& db) {
   int64_t pages = db.queryInt("PRAGMA page_count");
   int64_t free = db.queryInt("PRAGMA freelist_count");
-  return (pages - free) * db.queryInt("PRAGMA page_size");
+  return (pages - free) * db.queryInt("PRAGMA page_size") +
+         db.queryInt("SELECT coalesce(sum(seg_len), 0) FROM blocks");
 }
 
 int64_t storedLogCount(SqliteDb& db) {
@@ -135,7 +157,7 @@ int64_t storedLogCount(SqliteDb& db) {
 }
 
 RetentionReport applyRetention(SqliteDb& db, const RetentionPolicy& policy, int64_t now_ns,
-                               int64_t max_delete) {
+                               int64_t max_delete, int64_t active_segment) {
   RetentionReport report;
   int64_t budget = max_delete;
   auto spend = [&](int64_t deleted) { budget -= deleted; };
@@ -143,7 +165,7 @@ RetentionReport applyRetention(SqliteDb& db, const RetentionPolicy& policy, int6
   if (policy.max_age.count() > 0) {
     int64_t cutoff = now_ns - std::chrono::duration_cast<std::chrono::nanoseconds>(policy.max_age).count();
     while (budget > 0) {
-      int64_t d = deleteOldest(db, std::min(kChunk, budget), &cutoff);
+      int64_t d = deleteOldest(db, std::min(kChunk, budget), &cutoff, active_segment);
       report.deleted_by_age += d;
       spend(d);
       if (d < std::min(kChunk, budget + d)) break;
@@ -152,7 +174,7 @@ RetentionReport applyRetention(SqliteDb& db, const RetentionPolicy& policy, int6
   int64_t rows = storedLogCount(db);
   if (policy.max_rows > 0) {
     while (budget > 0 && rows > policy.max_rows) {
-      int64_t d = deleteOldest(db, std::min({kChunk, budget, rows - policy.max_rows}), nullptr);
+      int64_t d = deleteOldest(db, std::min({kChunk, budget, rows - policy.max_rows}), nullptr, active_segment);
       if (d == 0) break;
       report.deleted_by_rows += d;
       rows -= d;
@@ -166,7 +188,7 @@ RetentionReport applyRetention(SqliteDb& db, const RetentionPolicy& policy, int6
       // converges even though index pages free up later than block pages.
       int64_t perRow = std::max<int64_t>(1, used / rows);
       int64_t want = (used - policy.max_db_bytes) / perRow + rows / 100 + 1;
-      int64_t d = deleteOldest(db, std::min({kChunk, budget, want}), nullptr);
+      int64_t d = deleteOldest(db, std::min({kChunk, budget, want}), nullptr, active_segment);
       if (d == 0) break;
       report.deleted_by_size += d;
       rows -= d;

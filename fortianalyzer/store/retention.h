@@ -16,7 +16,7 @@ namespace fabric::faz {
 struct RetentionPolicy {
   std::chrono::seconds max_age{0};    // logs whose time is older than now - max_age go
   int64_t max_rows = 0;               // keep at most this many logs
-  int64_t max_db_bytes = 0;           // keep the used database pages under this many bytes
+  int64_t max_db_bytes = 0;           // keep used database pages + segment bytes under this
   std::chrono::seconds interval{60};  // how often the writer applies it
 };
 
@@ -29,14 +29,20 @@ struct RetentionReport {
   bool complete = true;        // false when the chunk budget ran out; call again
 };
 
+// Deletes one block row and its block_keys rows (inside the caller's transaction). Its segment
+// bytes, if any, stay until releaseSegmentRanges() (log_segments.h).
+void dropBlock(SqliteDb& db, int64_t firstId);
+
 // Logs stored (sum of the blocks' counts).
 int64_t storedLogCount(SqliteDb& db);
 
-// Used bytes of the database: (page_count - freelist_count) * page_size.
+// Used bytes of the store: the database's used pages ((page_count - freelist_count) * page_size)
+// plus the segment bytes of the stored blocks (log_segments.h).
 int64_t usedDatabaseBytes(SqliteDb& db);
 
-// Deletes at most `max_delete` rows in this call (each chunk in its own transaction).
+// Deletes at most `max_delete` rows in this call (each chunk in its own transaction). Segment
+// files left without blocks are deleted, except `active_segment` (the one the writer appends to).
 RetentionReport applyRetention(SqliteDb& db, const RetentionPolicy& policy, int64_t now_ns,
-                               int64_t max_delete = 200000);
+                               int64_t max_delete = 200000, int64_t active_segment = 0);
 
 }  // namespace fabric::faz

@@ -13,13 +13,17 @@ CREATE TABLE IF NOT EXISTS blocks(
   min_time_ns INTEGER NOT NULL,
   max_time_ns INTEGER NOT NULL,
   keys BLOB NOT NULL,
-  data BLOB NOT NULL);
+  data BLOB NOT NULL,
+  seg INTEGER, seg_off INTEGER, seg_len INTEGER);
 CREATE INDEX IF NOT EXISTS blocks_min_time ON blocks(min_time_ns);
 CREATE INDEX IF NOT EXISTS blocks_max_time ON blocks(max_time_ns);
+CREATE INDEX IF NOT EXISTS blocks_seg ON blocks(seg) WHERE seg IS NOT NULL;
 CREATE TABLE IF NOT EXISTS block_keys(
+  run INTEGER NOT NULL,
   key_hash INTEGER NOT NULL,
   first_id INTEGER NOT NULL,
-  PRIMARY KEY(key_hash, first_id)) WITHOUT ROWID;
+  PRIMARY KEY(run, key_hash, first_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS key_runs(run INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS devices(
   devid TEXT PRIMARY KEY,
   devname TEXT, serial TEXT, ip TEXT,
@@ -49,6 +53,38 @@ void prepareWriterDatabase(SqliteDb& db) {
     // a block (~0.5 MB) is a chain of 8 overflow pages, not 64, so the WAL append and the
     // checkpoint copy make 8x fewer writes (writer 3.1 -> 2.3, checkpoint 1.3 -> 0.5 CPU-us/log).
     db.exec("PRAGMA page_size=65536; PRAGMA auto_vacuum=INCREMENTAL;");
+  } else if (version == 2 || version == 3) {
+    // In place, one transaction:
+    // 2 -> 3: version 2 kept every block's bytes inline (blocks.data); the segment columns are
+    //         added (NULL: inline), the old blocks stay as they are and stay readable.
+    // 3 -> 4: block_keys(key_hash, first_id) becomes one run (batch_writer.h): its rows are
+    //         copied under run = the key index watermark (every block up to it is in the run).
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      if (version == 2) {
+        db.exec("ALTER TABLE blocks ADD COLUMN seg INTEGER; ALTER TABLE blocks ADD COLUMN seg_off INTEGER;"
+                "ALTER TABLE blocks ADD COLUMN seg_len INTEGER;");
+      }
+      db.exec(R"sql(
+ALTER TABLE block_keys RENAME TO block_keys_old;
+CREATE TABLE block_keys(run INTEGER NOT NULL, key_hash INTEGER NOT NULL, first_id INTEGER NOT NULL,
+  PRIMARY KEY(run, key_hash, first_id)) WITHOUT ROWID;
+CREATE TABLE key_runs(run INTEGER PRIMARY KEY);
+CREATE TEMP TABLE upgrade_run AS SELECT coalesce(
+  (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'keys_indexed_through'),
+  (SELECT max(last_id) FROM blocks), 0) AS run;
+INSERT INTO block_keys SELECT (SELECT run FROM upgrade_run), key_hash, first_id FROM block_keys_old
+  ORDER BY key_hash, first_id;
+INSERT INTO key_runs SELECT run FROM upgrade_run WHERE EXISTS (SELECT 1 FROM block_keys);
+DROP TABLE block_keys_old;
+DROP TABLE upgrade_run;
+PRAGMA user_version=4;
+)sql");
+      db.exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
   } else {
     checkVersion(db);
   }

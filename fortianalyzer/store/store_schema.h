@@ -2,18 +2,25 @@
 // The log database layout (one file, SQLite WAL). Kept in one place so the writer, the search and
 // the tests agree on names.
 //
-//   blocks(first_id PK, last_id, count, min_time_ns, max_time_ns, keys BLOB, data BLOB)
+//   blocks(first_id PK, last_id, count, min_time_ns, max_time_ns, keys BLOB, data BLOB,
+//          seg, seg_off, seg_len)
 //       one row per block of up to kBlockMaxRows logs (log_block.h): the logs' header columns,
-//       fields blob and raw line; `keys` lists the block's block_keys rows
-//   indexes: blocks(min_time_ns), blocks(max_time_ns)
-//   block_keys(key_hash, first_id) PK (key_hash, first_id), WITHOUT ROWID
+//       fields blob and raw line, either in segment file `seg` at [seg_off, seg_off + seg_len)
+//       (log_segments.h; `data` empty) or, when seg is NULL, inline in `data` (version 2 blocks,
+//       blocks rewritten by retention); `keys` lists the block's block_keys rows
+//   indexes: blocks(min_time_ns), blocks(max_time_ns), blocks(seg) where seg is not NULL
+//   block_keys(run, key_hash, first_id) PK (run, key_hash, first_id), WITHOUT ROWID
 //       every distinct devid / type / subtype / srcip / endpoint_uid / flow_id value of a block,
-//       as blockKeyHash(kind, value) -> the block; search picks candidate blocks here, then checks
+//       as blockKeyHash(kind, value) -> the block, in the run of the merge that indexed the block
+//       (batch_writer.h); search picks candidate blocks here (one seek per run), then checks
 //       their logs (a hash collision only adds a candidate)
+//   key_runs(run PK): the runs; a run's number is the key index watermark it was merged up to,
+//       so a block's keys are in the smallest run >= its first_id
 //   devices(devid PK, devname, serial, ip, registered, first_seen_ns, last_seen_ns, log_count)
 //   meta(key PK, value): next id, clean-close marker
 //
-// Version 1 (one row per log, five secondary indexes) is refused with a clear error.
+// Versions 2 (every block inline) and 3 (block_keys without runs) are upgraded in place by the
+// writer; version 1 (one row per log, five secondary indexes) is refused with a clear error.
 
 #include <array>
 #include <string_view>
@@ -22,7 +29,7 @@
 
 namespace fabric::faz {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 4;
 
 // Header columns that hold a log field by the same name, so search reads them (and, when
 // `indexed`, picks blocks by them) instead of the fields blob. `flowid` is the log field name of the flow_id column.
@@ -45,7 +52,8 @@ inline constexpr std::array<FieldColumn, 11> kFieldColumns{{
     {"endpoint_uid", "endpoint_uid", true},
 }};
 
-// Writer connection: WAL, synchronous=NORMAL, incremental auto-vacuum, schema created/checked.
+// Writer connection: WAL, synchronous=NORMAL, incremental auto-vacuum, schema created/checked
+// (versions 2 and 3 upgraded).
 // Throws SqliteError when the file is not a log database of a version this build knows.
 void prepareWriterDatabase(SqliteDb& db);
 

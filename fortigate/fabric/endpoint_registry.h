@@ -27,7 +27,7 @@ namespace fabric::fortigate {
 // it; nullopt (a transport without client certificates, unit tests) takes the uid as given.
 struct TelemetryPeer {
   std::string address;
-  std::string cert_serial;
+  std::string cert_serial;  // the agent certificate's X.509 serial, uppercase hex ("Client cert SN")
   std::optional<std::string> cert_name = std::nullopt;
 };
 

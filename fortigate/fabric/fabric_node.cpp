@@ -48,6 +48,15 @@ FortiGateFabric::FortiGateFabric(net::EventLoop& loop, config::Engine& config, D
       quarantine_action_(quarantine_),
       faz_buffer_(options_.home / "faz-logbuf", options_.faz_buffer_bytes),
       faz_session_(device, faz_buffer_) {
+  faz_writer_ = std::make_unique<logship::LogBufferWriter>(
+      options_.home / "faz-logbuf",
+      [this, alive = alive_](std::vector<logship::LogBufferWriter::Result> results) {
+        auto shared = std::make_shared<std::vector<logship::LogBufferWriter::Result>>(std::move(results));
+        loop_.post([this, alive, shared] {
+          if (*alive) onFazWritten(*shared);
+        });
+      },
+      options_.faz_sync_for_test);
   automation_.setRunner("quarantine-forticlient", &quarantine_action_);
   http::ClientTls ems_tls{options_.tls.ca, options_.tls.cert, options_.tls.key};
   ems_factory_ = std::make_unique<HttpsEmsSessionFactory>(ems_tls, options_.address);
@@ -84,6 +93,9 @@ std::string FortiGateFabric::start() {
 
 void FortiGateFabric::stop() {
   if (worker_) worker_->stop();
+  // Lines already staged are written (and recovered as pending on the next start); their
+  // outcome is not applied once the fabric is stopped.
+  if (faz_writer_) faz_writer_->stop();
   loop_.runOnLoop([this] {
     if (stopped_) return;
     stopped_ = true;
@@ -104,7 +116,8 @@ void FortiGateFabric::forwardToAnalyzer(const std::string& line) {
   loop_.post([this, alive = alive_, line] {
     if (!*alive) return;
     faz_pending_.push_back(line);
-    // Lines posted before this one runs join the same append: one fsync per burst, not per line.
+    // Lines posted before this one runs join the same batch; batches staged while the writer
+    // thread syncs share its next fsync.
     if (faz_pending_.size() == 1)
       loop_.post([this, alive] {
         if (*alive) appendPendingFaz();
@@ -118,13 +131,27 @@ void FortiGateFabric::appendPendingFaz() {
   lines.swap(faz_pending_);
   // Logging to the analyzer disabled: nothing is queued for it (FortiOS does not either).
   if (faz_server_.empty() || lines.empty()) return;
-  auto r = faz_session_.enqueueLines(lines);
-  if (r.first_refusal) {
-    note("analyzer log buffer: " + r.error);
-    log_.write(analyzerBufferFull("FortiAnalyzer log buffer full, logs dropped until the analyzer catches up: " +
-                                  r.error));
+  // The loop only encodes; the writer thread writes and fsyncs, and onFazWritten() accepts.
+  logship::StagedAppend staged;
+  auto r = faz_session_.stageLines(lines, staged);
+  if (r.first_refusal) reportFazRefusal(r.error);
+  if (r.accepted && staged.lines > 0) faz_writer_->submit(std::move(staged));
+}
+
+void FortiGateFabric::onFazWritten(const std::vector<logship::LogBufferWriter::Result>& results) {
+  for (const auto& result : results) {
+    auto r = faz_session_.finishStaged(result.staged, result.error);
+    if (r.first_refusal) reportFazRefusal(r.error);
   }
   flushFaz();
+}
+
+void FortiGateFabric::reportFazRefusal(const std::string& error) {
+  note("analyzer log buffer: " + error);
+  const bool full = error.rfind("log buffer full", 0) == 0;
+  log_.write(analyzerBufferFull((full ? "FortiAnalyzer log buffer full, logs dropped until the analyzer catches up: "
+                                      : "FortiAnalyzer log buffer not writable, logs dropped: ") +
+                                error));
 }
 
 void FortiGateFabric::tick() {
@@ -216,7 +243,7 @@ void FortiGateFabric::onTelemetryLink(std::shared_ptr<net::FramedLink> link) {
   telemetry_links_[id] = link;
   std::weak_ptr<net::FramedLink> weak = link;
   // The link verified the agent certificate against the lab CA; its CN binds the uid (register).
-  const TelemetryPeer peer{link->peer().address, link->peer().serial_number, link->peer().common_name};
+  const TelemetryPeer peer{link->peer().address, link->peer().certificate_serial, link->peer().common_name};
   link->onMessage([this, id, weak, peer, alive = alive_](const nlohmann::json& m) {
     if (!*alive) return;
     auto out = registry_.handleMessage(id, peer, m);

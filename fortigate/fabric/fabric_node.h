@@ -9,7 +9,8 @@
 //               HTTPS to each EMS (HttpsEmsSessionFactory)
 //   analyzer    LinkClient to `config log fortianalyzer setting` server (port 514, or host:port)
 //               while status is enable; FazLinkSession carries event logs up (buffered on disk in
-//               DIR/faz-logbuf while the analyzer is unreachable) and IoCs down
+//               DIR/faz-logbuf while the analyzer is unreachable; written and fsync'ed by a
+//               LogBufferWriter thread, never on the loop) and IoCs down
 //   commands    registerFabricCommands on the config engine
 //
 // Configuration is re-read when the engine's revision changes (checked by a loop timer), so no
@@ -28,6 +29,7 @@
 
 #include "common/base/clock.h"
 #include "common/http/http.h"
+#include "common/logship/log_buffer_writer.h"
 #include "common/net/link.h"
 #include "fortigate/fabric/automation.h"
 #include "fortigate/fabric/automation_store.h"
@@ -56,6 +58,8 @@ struct FabricNodeOptions {
   std::uint32_t seed = 1;
   // The on-disk buffer towards the analyzer (DIR/faz-logbuf); beyond it new lines are refused.
   std::uint64_t faz_buffer_bytes = 64ull << 20;
+  // Replaces fsync(2) for DIR/faz-logbuf (tests: which thread syncs).
+  logship::SyncFn faz_sync_for_test = nullptr;
 };
 
 class FortiGateFabric {
@@ -90,6 +94,8 @@ class FortiGateFabric {
   void applyFazSettings();
   void flushFaz();
   void appendPendingFaz();
+  void onFazWritten(const std::vector<logship::LogBufferWriter::Result>& results);
+  void reportFazRefusal(const std::string& error);
   void onTelemetryLink(std::shared_ptr<net::FramedLink> link);
   void onFazLink(std::shared_ptr<net::FramedLink> link);
   std::optional<EmsTarget> snapshotTarget(const std::string& name, std::string& reason);
@@ -110,7 +116,8 @@ class FortiGateFabric {
   QuarantineForticlientAction quarantine_action_;
   logship::DiskLogBuffer faz_buffer_;
   FazLinkSession faz_session_;
-  std::vector<std::string> faz_pending_;  // lines posted in this loop turn, appended as one batch
+  std::vector<std::string> faz_pending_;  // lines posted in this loop turn, staged as one batch
+  std::unique_ptr<logship::LogBufferWriter> faz_writer_;
   std::unique_ptr<EmsSessionFactory> ems_factory_;
 
   std::unique_ptr<net::LinkServer> telemetry_;

@@ -12,8 +12,26 @@ FazLinkSession::FazLinkSession(DeviceInfo device, logship::DiskLogBuffer& buffer
     : device_(std::move(device)), buffer_(buffer), batch_lines_(batch_lines ? batch_lines : 1) {}
 
 FazLinkSession::Enqueued FazLinkSession::enqueueLines(const std::vector<std::string>& lines) {
+  return outcome(buffer_.append(lines));
+}
+
+FazLinkSession::Enqueued FazLinkSession::stageLines(const std::vector<std::string>& lines,
+                                                    logship::StagedAppend& out) {
+  auto error = buffer_.stage(lines, out);
+  // Only a refusal is an outcome now; an accepted stage is reported by finishStaged().
+  if (error.empty()) return {};
+  return outcome(std::move(error));
+}
+
+FazLinkSession::Enqueued FazLinkSession::finishStaged(const logship::StagedAppend& staged,
+                                                      const std::string& write_error) {
+  buffer_.finishStaged(staged, write_error);
+  return outcome(write_error);
+}
+
+FazLinkSession::Enqueued FazLinkSession::outcome(std::string error) {
   Enqueued out;
-  out.error = buffer_.append(lines);
+  out.error = std::move(error);
   if (out.error.empty()) {
     refusing_ = false;
     return out;

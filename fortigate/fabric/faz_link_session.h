@@ -4,9 +4,11 @@
 // numbered per link (`seq`) and kept until the analyzer's `logs-ack` says they are stored, IoC
 // notifications coming down turned into automation events and answered with `ioc-ack`.
 //
-// Buffer: lines wait on disk (common/logship DiskLogBuffer, DIR/faz-logbuf): enqueueLines()
-// returns only once they are fsync'ed, so an accepted line survives kill -9 and is sent after the
-// restart. One batch is in flight at a time and is committed in the buffer only when the analyzer's
+// Buffer: lines wait on disk (common/logship DiskLogBuffer, DIR/faz-logbuf) and are accepted only
+// once fsync'ed, so an accepted line survives kill -9 and is sent after the restart: enqueueLines()
+// writes and syncs before it returns; the daemon instead stages lines (stageLines(), on the loop),
+// has a LogBufferWriter thread write and fsync them, and reports the outcome with finishStaged() —
+// only then are they sendable. One batch is in flight at a time and is committed in the buffer only when the analyzer's
 // `logs-ack` says it is stored; when the link drops, the uncommitted batch is sent again on the next
 // link (the analyzer stores by content; a resend after a lost ack is the price of never losing a
 // line). Bounded by the buffer's byte limit: when it is full, new lines are refused (the oldest
@@ -45,6 +47,10 @@ class FazLinkSession {
   };
   Enqueued enqueueLines(const std::vector<std::string>& lines);
   Enqueued enqueueLine(const std::string& line) { return enqueueLines({line}); }
+  // Without waiting for the disk: stageLines() fills `out` for the writer thread (or refuses the
+  // lines, e.g. buffer full); finishStaged() takes the writer's outcome, in stage order.
+  Enqueued stageLines(const std::vector<std::string>& lines, logship::StagedAppend& out);
+  Enqueued finishStaged(const logship::StagedAppend& staged, const std::string& write_error);
 
   // The link is up: the unacknowledged batch is forgotten (sent again from the buffer), seq restarts.
   // Returns the `hello` to send first.
@@ -77,6 +83,7 @@ class FazLinkSession {
   std::size_t batch_lines_;
   std::optional<Batch> inflight_;
   bool refusing_ = false;
+  Enqueued outcome(std::string error);
   std::string last_commit_error_;
   std::uint64_t seq_ = 0;
   bool connected_ = false;

@@ -88,10 +88,30 @@ int64_t stepTimeNs(const nlohmann::json& row, int step) {
   return timeNs(row);
 }
 
+// Where a log stands in its step's sequence of the flow, for logs written in the same instant
+// (a node logs several lines of one step with one clock reading): step 3, the FortiGate learns of
+// the compromised host (0100022953), fires the stitch (0100046600), then calls EMS; step 4, EMS
+// takes the request (0109045010, or refuses it: 0109045011), then sends the command (0109045012),
+// which may then time out (0109045015). Other logs come after those named.
+int stepRank(const nlohmann::json& row) {
+  static const char* const kSequence[][2] = {
+      {"0100022953", "0"}, {"0100046600", "1"},                                       // FortiGate
+      {"0109045010", "0"}, {"0109045011", "0"}, {"0109045012", "1"}, {"0109045015", "2"},  // EMS
+  };
+  const std::string logid = str(row, "logid");
+  for (const auto& entry : kSequence)
+    if (logid == entry[0]) return entry[1][0] - '0';
+  return 3;
+}
+
 void add(TimelineStep& step, const nlohmann::json& row) {
   int64_t t = stepTimeNs(row, step.number);
-  if (!step.present || t < step.time_ns) {
+  const int rank = stepRank(row);
+  // The step's first log: the earliest, and among logs of the same instant the one the flow writes
+  // first (by its place in the step, not by the order the store happened to return ties in).
+  if (!step.present || t < step.time_ns || (t == step.time_ns && rank < step.rank)) {
     step.time_ns = t;
+    step.rank = rank;
     step.device = str(row, "devname");
     if (step.device.empty()) step.device = field(row, "hostname");
     if (step.device.empty()) step.device = str(row, "devid");

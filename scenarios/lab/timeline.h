@@ -35,6 +35,7 @@ struct TimelineStep {
   std::string device;       // devname or devid of that log
   std::string summary;      // logdesc / msg of that log
   int log_count = 0;
+  int rank = 0;             // the first log's place in the step's sequence (ties in time)
 };
 
 struct Timeline {

@@ -124,6 +124,7 @@ int main(int argc, char** argv) {
     n = count.run(all).count;
   } else {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    std::filesystem::remove_all(path + ".segments");
   }
 
   // 1. The cost of building the records alone, to separate it from the store's cost.
@@ -153,6 +154,13 @@ int main(int argc, char** argv) {
     auto st = store.stats();
     int64_t bytes = static_cast<int64_t>(std::filesystem::file_size(path));
     if (std::filesystem::exists(path + "-wal")) bytes += std::filesystem::file_size(path + "-wal");
+    int64_t segmentBytes = 0;  // block bytes (fortianalyzer/store/log_segments.h)
+    if (std::filesystem::is_directory(path + ".segments")) {
+      for (const auto& e : std::filesystem::directory_iterator(path + ".segments")) {
+        segmentBytes += static_cast<int64_t>(e.file_size());
+      }
+    }
+    bytes += segmentBytes;
     std::printf("store: %lld logs committed in %lld batches, %.2f s wall, %.2f s CPU "
                 "(incl. record building)\n",
                 static_cast<long long>(st.logs_committed),
@@ -166,8 +174,8 @@ int main(int argc, char** argv) {
                 "writer at the WAL cap)\n",
                 st.checkpoint_cpu_ns / 1e9, st.checkpoint_cpu_ns / 1e3 / n,
                 static_cast<long long>(st.checkpoints), static_cast<long long>(st.writer_checkpoints));
-    std::printf("store: database %.1f MB, %.0f bytes/log\n", bytes / 1e6,
-                static_cast<double>(bytes) / n);
+    std::printf("store: database + WAL + segments %.1f MB, %.0f bytes/log (segments %.0f bytes/log)\n",
+                bytes / 1e6, static_cast<double>(bytes) / n, static_cast<double>(segmentBytes) / n);
     store.close();
   }
   }

@@ -16,33 +16,13 @@
 #include "common/net/link.h"
 #include "common/tls/pki.h"
 #include "faz_process.h"
+#include "faz_test_support.h"
 
 using namespace fabric;
 using namespace fabric::faz::test;
 using json = nlohmann::json;
 
 namespace {
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "faz_it_XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
-std::string address(int last) {
-  int p = static_cast<int>(getpid());
-  return "127." + std::to_string(100 + p % 100) + "." + std::to_string((p / 100) % 250) + "." + std::to_string(last);
-}
 
 std::string fgtLine(const std::string& srcip) {
   return "date=2026-11-29 time=05:00:01 devname=\"FGT-LAB\" devid=\"FGVM01TM26000001\" logid=\"0000000013\" "
@@ -56,61 +36,6 @@ std::string fctLine(const std::string& ip, const std::string& domain) {
          "hostname=pc-1 deviceip=" + ip + " devicemac=00-11-22-33-44-55 fctver=7.0.9.0493 user=alice remotename=" +
          domain + " url=\"http://" + domain + "/dl/x.exe\" utmaction=blocked";
 }
-
-template <typename F>
-bool waitFor(F done, std::chrono::seconds timeout = std::chrono::seconds(30)) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return done();
-}
-
-int plainSocket(int type, const std::string& to, std::uint16_t port, const std::string& from) {
-  int fd = ::socket(AF_INET, type, 0);
-  sockaddr_in local{};
-  local.sin_family = AF_INET;
-  inet_pton(AF_INET, from.c_str(), &local.sin_addr);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local);
-  sockaddr_in remote{};
-  remote.sin_family = AF_INET;
-  remote.sin_port = htons(port);
-  inet_pton(AF_INET, to.c_str(), &remote.sin_addr);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&remote), sizeof remote) == 0);
-  return fd;
-}
-
-void sendAll(int fd, const std::string& bytes) {
-  std::size_t off = 0;
-  while (off < bytes.size()) {
-    ssize_t n = ::send(fd, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
-    REQUIRE(n > 0);
-    off += static_cast<std::size_t>(n);
-  }
-}
-
-class Api {
- public:
-  Api(const std::string& host, std::uint16_t port, const std::filesystem::path& ca)
-      : client_(host, port, http::ClientTls{ca, {}, {}}) {}
-  json call(const std::string& method, const std::string& path, const std::string& body = {}) {
-    auto r = client_.request(method, path, body, {{"Authorization", "Basic YWRtaW46"}});
-    INFO(method << " " << path << " -> " << r.status << " " << r.error << " " << r.body);
-    REQUIRE(r.ok());
-    json j = json::parse(r.body, nullptr, false);
-    REQUIRE(!j.is_discarded());
-    j["http_status"] = r.status;
-    return j;
-  }
-  std::int64_t count(const std::string& filter) {
-    json j = call("GET", "/api/logs?count=1&filter=" + filter);
-    return j["http_status"] == 200 ? j["data"]["count"].get<std::int64_t>() : -1;
-  }
-
- private:
-  http::HttpsClient client_;
-};
 
 // The fake FortiGate's view of its link.
 struct FortiGateSide {
@@ -285,4 +210,174 @@ TEST_CASE("fortianalyzer daemon end to end on loopback") {
   CHECK(api3.count("srcip==10.1.0.4") == 1);
   CHECK(faz.terminate() == 0);
   loop.stop();
+}
+
+namespace {
+
+// A port on `addr` that was free a moment ago (type SOCK_DGRAM or SOCK_STREAM).
+std::uint16_t freePort(int type, const std::string& addr) {
+  int fd = ::socket(AF_INET, type, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  inet_pton(AF_INET, addr.c_str(), &a.sin_addr);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+json readJson(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  json j = json::parse(in, nullptr, false);
+  return j.is_discarded() ? json() : j;
+}
+
+}  // namespace
+
+TEST_CASE("fortianalyzer daemon applies configuration changes live and keeps acknowledgements across kill -9") {
+  TempDir tmp;
+  const std::string faz_addr = address(20), fct_addr = address(22);
+  auto faz_home = tmp.path() / "faz";
+  tls::KeyPair ca = tls::makeCertificateAuthority("Fabric Lab CA");
+  tls::CertificateSpec faz_spec{"fortianalyzer", "FAZ-VM0000000098", {"fortianalyzer"}, {faz_addr}};
+  tls::installNodeCertificate(faz_home, ca, tls::issueCertificate(ca, faz_spec));
+  auto ca_file = faz_home / "tls" / "ca.pem";
+
+  FazProcess faz(faz_home, faz_addr);
+  faz.start();
+  json ready = faz.waitReady();
+  INFO(ready.dump());
+  const std::uint16_t udp0 = ready["ports"]["syslog_udp"], tcp0 = ready["ports"]["syslog_tcp"];
+  auto api = std::make_unique<Api>(faz_addr, ready["ports"]["https"].get<std::uint16_t>(), ca_file);
+  // The analyzer's own event lines carry their logid.
+  REQUIRE(waitFor([&] { return api->count("logid==0001090002") == 1; }));  // FortiAnalyzer ready
+
+  // --- syslog UDP port changed by a commit: the new port is up, ready.json tells it ---
+  const std::uint16_t udp1 = freePort(SOCK_DGRAM, faz_addr);
+  auto [rc, out] = faz.cli({"config system log-receiver", "set syslog-udp-port " + std::to_string(udp1), "end"});
+  REQUIRE(rc == 0);
+  REQUIRE(waitFor([&] { return readJson(faz_home / "ready.json")["ports"]["syslog_udp"] == udp1; }));
+  CHECK(readJson(faz_home / "ready.json")["ports"]["syslog_tcp"] == tcp0);
+  int u = plainSocket(SOCK_DGRAM, faz_addr, udp1, fct_addr);
+  sendAll(u, fgtLine("10.2.0.1"));
+  REQUIRE(waitFor([&] { return api->count("srcip==10.2.0.1") == 1; }));
+  auto [rc_m, msgstat] = faz.cli({"diagnose fortilogd msgstat"});
+  CHECK(msgstat.find("listening: udp " + std::to_string(udp1) + " ") != std::string::npos);
+  CHECK(udp1 != udp0);
+
+  // --- a TCP port already in use: the old listener stays and the configuration is put back ---
+  int blocker = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in b{};
+  b.sin_family = AF_INET;
+  inet_pton(AF_INET, faz_addr.c_str(), &b.sin_addr);
+  REQUIRE(::bind(blocker, reinterpret_cast<sockaddr*>(&b), sizeof b) == 0);
+  REQUIRE(::listen(blocker, 1) == 0);
+  socklen_t blen = sizeof b;
+  getsockname(blocker, reinterpret_cast<sockaddr*>(&b), &blen);
+  const std::uint16_t taken = ntohs(b.sin_port);
+  auto [rc_t, out_t] = faz.cli({"config system log-receiver", "set syslog-tcp-port " + std::to_string(taken), "end"});
+  CHECK(rc_t == 0);
+  REQUIRE(waitFor([&] { return api->count(http::urlEncode("msg==listening port not changed")) == 1; }));
+  REQUIRE(waitFor([&] {
+    auto [rc_s, shown] = faz.cli({"show system log-receiver"});
+    return rc_s == 0 && shown.find("syslog-tcp-port " + std::to_string(taken)) == std::string::npos;
+  }));
+  ::close(blocker);
+  CHECK(readJson(faz_home / "ready.json")["ports"]["syslog_tcp"] == tcp0);
+  int t = plainSocket(SOCK_STREAM, faz_addr, tcp0, fct_addr);
+  sendAll(t, fgtLine("10.2.0.2") + "\n");
+  ::close(t);
+  REQUIRE(waitFor([&] { return api->count("srcip==10.2.0.2") == 1; }));
+
+  // --- HTTPS port changed by a commit ---
+  const std::uint16_t https1 = freePort(SOCK_STREAM, faz_addr);
+  auto [rc_h, out_h] = faz.cli({"config system admin setting", "set https_port " + std::to_string(https1), "end"});
+  REQUIRE(rc_h == 0);
+  REQUIRE(waitFor([&] { return readJson(faz_home / "ready.json")["ports"]["https"] == https1; }));
+  api = std::make_unique<Api>(faz_addr, https1, ca_file);
+  CHECK(api->count("srcip==10.2.0.1") == 1);
+  CHECK(api->call("GET", "/api/status")["data"]["ports"]["https"] == https1);
+
+  // --- an HTTPS port in use: the API stays on its port and the configuration is put back ---
+  int blocker2 = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in b2{};
+  b2.sin_family = AF_INET;
+  inet_pton(AF_INET, faz_addr.c_str(), &b2.sin_addr);
+  REQUIRE(::bind(blocker2, reinterpret_cast<sockaddr*>(&b2), sizeof b2) == 0);
+  REQUIRE(::listen(blocker2, 1) == 0);
+  socklen_t b2len = sizeof b2;
+  getsockname(blocker2, reinterpret_cast<sockaddr*>(&b2), &b2len);
+  const std::uint16_t taken2 = ntohs(b2.sin_port);
+  auto [rc_h2, out_h2] = faz.cli({"config system admin setting", "set https_port " + std::to_string(taken2), "end"});
+  CHECK(rc_h2 == 0);
+  REQUIRE(waitFor([&] { return api->count(http::urlEncode("msg==listening port not changed")) == 2; }));
+  REQUIRE(waitFor([&] {
+    auto [rc_s, shown] = faz.cli({"show system admin setting"});
+    return rc_s == 0 && shown.find("https_port " + std::to_string(https1)) != std::string::npos;
+  }));
+  ::close(blocker2);
+  CHECK(readJson(faz_home / "ready.json")["ports"]["https"] == https1);
+  CHECK(api->count("srcip==10.2.0.1") == 1);
+
+  // --- retention changed by a commit applies to the stored logs at once ---
+  const std::string old_line =
+      "date=2020-01-01 time=05:00:01 devname=\"FGT-LAB\" devid=\"FGVM01TM26000001\" logid=\"0000000013\" "
+      "type=\"traffic\" subtype=\"forward\" level=\"notice\" vd=\"root\" srcip=10.2.9.9 dstip=93.184.216.34";
+  sendAll(u, old_line);
+  REQUIRE(waitFor([&] { return api->count("srcip==10.2.9.9") == 1; }));
+  auto [rc_r, out_r] = faz.cli({"config system log settings", "set retention-days 30", "end"});
+  REQUIRE(rc_r == 0);
+  REQUIRE(waitFor([&] { return api->count("srcip==10.2.9.9") == 0; }));
+  CHECK(api->count("srcip==10.2.0.1") == 1);
+
+  // --- max-message-size changed by a commit applies to the next datagram ---
+  auto [rc_x, out_x] = faz.cli({"config system log-receiver", "set max-message-size 2048", "end"});
+  REQUIRE(rc_x == 0);
+  int oversized0 = api->call("GET", "/api/stats")["data"]["oversized"].get<int>();
+  REQUIRE(waitFor([&] {
+    sendAll(u, fgtLine("10.2.0.3") + " pad=\"" + std::string(3000, 'p') + "\"");
+    return api->call("GET", "/api/stats")["data"]["oversized"].get<int>() > oversized0;
+  }));
+  CHECK(api->count("srcip==10.2.0.3") == 0);
+
+  // --- a compromised host acknowledged over the API stays acknowledged after kill -9 ---
+  json feed = api->call("PUT", "/api/feeds/lab?type=domain&level=high&threat=Emotet", "malware.bad.example\n");
+  REQUIRE(feed["http_status"] == 200);
+  sendAll(u, fctLine("10.2.0.50", "www.malware.bad.example"));
+  const std::string uid = "0123456789ABCDEF0123456789ABCDEF01234567";
+  REQUIRE(waitFor([&] { return api->call("GET", "/api/compromised-hosts")["data"].size() == 1; }));
+  // The verdict is raised when the log is parsed; the log itself must be stored for the start-up
+  // rescan to rebuild it (a UDP log has no ack: one not yet committed is lost by a kill -9).
+  REQUIRE(waitFor([&] { return api->count("srcip==10.2.0.50") == 1; }));
+  json ack = api->call("POST", "/api/compromised-hosts/" + uid + "/acknowledge");
+  REQUIRE(ack["http_status"] == 200);
+  CHECK(ack["data"]["by"] == "admin");
+  ::close(u);
+  faz.kill(SIGKILL);  // right after the answer
+  faz.start();
+  json ready2 = faz.waitReady();
+  Api api2(faz_addr, ready2["ports"]["https"].get<std::uint16_t>(), ca_file);
+  json hosts = api2.call("GET", "/api/compromised-hosts")["data"];
+  {
+    std::ifstream events(faz_home / "event.log");
+    INFO("event.log:\n" << std::string(std::istreambuf_iterator<char>(events), {}));
+    INFO("ioc-acks.json: " << readJson(faz_home / "ioc-acks.json").dump());
+    REQUIRE(hosts.size() == 1);
+  }
+  CHECK(hosts[0]["endpoint"] == uid);
+  CHECK(hosts[0]["acknowledged"] == true);
+  CHECK(hosts[0]["acknowledged_by"] == "admin");
+
+  // --- the FortiClient is listed by its hostname ---
+  bool fct_listed = false;
+  json devices = api2.call("GET", "/api/devices")["data"];
+  INFO("devices: " << devices.dump());
+  for (const auto& d : devices)
+    if (d["devid"] == "FCT8000000000001") {
+      fct_listed = true;
+      CHECK(d["devname"] == "pc-1");
+    }
+  CHECK(fct_listed);
+  CHECK(faz.terminate() == 0);
 }

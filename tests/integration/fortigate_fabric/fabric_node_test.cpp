@@ -1,5 +1,7 @@
 // FortiGateFabric in process over real loopback TLS: a FortiClient telemetry link, a FortiAnalyzer
 // link carrying an IoC down and event logs up, and the EMS connector calling a test EMS over HTTPS.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -8,6 +10,7 @@
 #include <random>
 #include <thread>
 
+#include "common/base/atomic_file.h"
 #include "common/base/clock.h"
 #include "common/config/engine.h"
 #include "common/net/link.h"
@@ -120,6 +123,17 @@ struct FakeFaz {
   std::vector<nlohmann::json> acks;
 };
 
+// The analyzer buffer's fsync seam: which threads synced DIR/faz-logbuf.
+std::mutex g_sync_mu;
+std::vector<std::thread::id> g_sync_threads;
+int recordingSync(int fd) {
+  {
+    std::lock_guard g(g_sync_mu);
+    g_sync_threads.push_back(std::this_thread::get_id());
+  }
+  return ::fsync(fd);
+}
+
 std::vector<std::string> fgtConfig(const Lab& lab, std::uint16_t ems_port, std::uint16_t faz_port) {
   return {"config system automation-trigger", "edit \"trigger01\"", "set trigger-type event-based",
           "set event-type ioc", "set ioc-level high", "next", "end",
@@ -163,6 +177,7 @@ TEST_CASE("IoC from the analyzer → stitch → Q-<ip> at the EMS; U- by diagnos
   options.telemetry_port = 0;
   options.tls = {lab.fgt.ca, lab.fgt.cert, lab.fgt.key, true, ""};
   options.retry = {3, 200ms, 400ms};
+  options.faz_sync_for_test = recordingSync;
   auto fabric = std::make_unique<FortiGateFabric>(loop, engine, DeviceInfo{"FGVM01TM26000001", "FGT-LAB", "v6.0.4", 0},
                                                   clock, sink, options);
   sink.forward = [&](const std::string& line) { fabric->forwardToAnalyzer(line); };
@@ -188,11 +203,24 @@ TEST_CASE("IoC from the analyzer → stitch → Q-<ip> at the EMS; U- by diagnos
   agent.start();
   REQUIRE(waitFor([&] { return registered.load(); }));
   auto console = [&](const std::string& line) { return loop.call([&] { return engine.openSession()->execute(line); }); };
-  CHECK(console("diagnose endpoint record list").output.find("IP Address = " + lab.agent_ip) != std::string::npos);
+  {
+    const auto list = console("diagnose endpoint record list").output;
+    CHECK(list.find("IP Address = " + lab.agent_ip) != std::string::npos);
+    // The X.509 serial of the certificate the agent presented, in FortiOS's form (uppercase hex).
+    const auto agent_cert = tls::certificateSerial(readFile(lab.agent.cert).value_or(""));
+    CHECK(list.find("Client cert SN: " + agent_cert + "\n") != std::string::npos);
+  }
   REQUIRE(waitFor([&] { return faz.hasLine("logid=\"0107045057\""); }));
   {
     std::lock_guard g(faz.mu);
     CHECK(faz.hello["serial"] == "FGVM01TM26000001");
+  }
+  {
+    // The lines reached the analyzer fsync'ed first, and never by the event loop's thread.
+    const auto loop_thread = loop.call([] { return std::this_thread::get_id(); });
+    std::lock_guard g(g_sync_mu);
+    CHECK_FALSE(g_sync_threads.empty());
+    for (const auto& t : g_sync_threads) CHECK(t != loop_thread);
   }
 
   SECTION("the five-step path through the FortiGate") {

@@ -6,18 +6,18 @@
 #include "common/console/local_socket.h"
 #include "common/net/link.h"
 #include "fortigate/schema/fortigate_schema.h"
-#include "temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 using namespace fabric;
 
 namespace {
 
 struct Daemon {
-  TempDir tmp;
+  fabric::test::TempDir tmp{"con"};
   net::EventLoop loop;
   config::Engine engine{fortigate::makeFortiGateSchema(), "FGVM01TM00000001",
                         "0123456789abcdef0123456789abcdef"};
-  console::ConsoleServer server{loop, engine, tmp.path / "console.sock"};
+  console::ConsoleServer server{loop, engine, tmp.path() / "console.sock"};
   Daemon() {
     loop.start();
     REQUIRE(server.start() == "");
@@ -26,7 +26,7 @@ struct Daemon {
     server.stop();
     loop.stop();
   }
-  std::filesystem::path socket() const { return tmp.path / "console.sock"; }
+  std::filesystem::path socket() const { return tmp.path() / "console.sock"; }
   std::string save() {
     return loop.call([this] { return engine.save(); });
   }
@@ -112,6 +112,6 @@ TEST_CASE("console client: -c lines, exit status, echo, unreachable daemon") {
   console::ClientOptions unfinished{d.socket(), {"config firewall address", "edit x"}};
   CHECK(runClient(unfinished, out) == 1);
 
-  console::ClientOptions nobody{d.tmp.path / "none.sock", {"show"}};
+  console::ClientOptions nobody{d.tmp.path() / "none.sock", {"show"}};
   CHECK(runClient(nobody, out) == 2);
 }

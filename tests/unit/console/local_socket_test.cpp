@@ -8,7 +8,7 @@
 #include <cstring>
 
 #include "common/console/local_socket.h"
-#include "temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 using namespace fabric::console;
 
@@ -42,8 +42,8 @@ LocalHandlerFactory counters() {
 }  // namespace
 
 TEST_CASE("local socket: one handler per connection, request and reply in order") {
-  TempDir tmp;
-  const auto path = tmp.path / "x.sock";
+  fabric::test::TempDir tmp{"con"};
+  const auto path = tmp.path() / "x.sock";
   LocalSocketServer server(path, counters());
   REQUIRE(server.start() == "");
   struct stat st {};
@@ -74,8 +74,8 @@ TEST_CASE("local socket: one handler per connection, request and reply in order"
 }
 
 TEST_CASE("local socket: a broken frame is answered with the reason and the connection closed") {
-  TempDir tmp;
-  const auto path = tmp.path / "x.sock";
+  fabric::test::TempDir tmp{"con"};
+  const auto path = tmp.path() / "x.sock";
   LocalSocketServer server(path, counters());
   REQUIRE(server.start() == "");
   int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
@@ -93,8 +93,8 @@ TEST_CASE("local socket: a broken frame is answered with the reason and the conn
 }
 
 TEST_CASE("local socket: live socket refused, stale socket replaced, stop removes the file") {
-  TempDir tmp;
-  const auto path = tmp.path / "x.sock";
+  fabric::test::TempDir tmp{"con"};
+  const auto path = tmp.path() / "x.sock";
   {
     LocalSocketServer first(path, counters());
     REQUIRE(first.start() == "");
@@ -123,19 +123,19 @@ TEST_CASE("local socket: live socket refused, stale socket replaced, stop remove
   REQUIRE(c.connect(path) == "");
   CHECK((*c.request({{"type", "hit"}}))["n"] == 1);
 
-  std::filesystem::create_directories(tmp.path / "dir");
-  REQUIRE(std::filesystem::exists(tmp.path / "dir"));
-  LocalSocketServer not_socket(tmp.path / "dir", counters());
+  std::filesystem::create_directories(tmp.path() / "dir");
+  REQUIRE(std::filesystem::exists(tmp.path() / "dir"));
+  LocalSocketServer not_socket(tmp.path() / "dir", counters());
   CHECK_THAT(not_socket.start(), Catch::Contains("is not a socket"));
 }
 
 TEST_CASE("local socket: client errors name the socket; long paths are refused") {
-  TempDir tmp;
+  fabric::test::TempDir tmp{"con"};
   LocalSocketClient c;
-  CHECK(c.connect(tmp.path / "none.sock") ==
-        "connect " + (tmp.path / "none.sock").string() + ": No such file or directory");
+  CHECK(c.connect(tmp.path() / "none.sock") ==
+        "connect " + (tmp.path() / "none.sock").string() + ": No such file or directory");
   CHECK_FALSE(c.request({{"type", "hit"}}));
-  const auto long_path = tmp.path / std::string(120, 'a');
+  const auto long_path = tmp.path() / std::string(120, 'a');
   CHECK_THAT(checkSocketPath(long_path), Catch::Contains("longer than 107 bytes"));
   LocalSocketServer server(long_path, counters());
   CHECK_THAT(server.start(), Catch::Contains("longer than"));

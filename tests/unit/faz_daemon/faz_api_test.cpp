@@ -161,3 +161,25 @@ TEST_CASE("API: devices register and unregister through the configuration") {
   CHECK_FALSE(node.config().isRegistered("FGVM01TM26000001"));
   CHECK(api.handle(request("DELETE", "/api/devices/FGVM01TM26000001")).status == 404);
 }
+
+TEST_CASE("API: every bad line of a feed is reported; the feed list shows the first 20") {
+  TempHome home;
+  ManualLoop loop;
+  RealClock clock;
+  FazNode node(nodeOptions(home.path()), clock, loop.executor());
+  FazApi api(node, [](const std::function<void()>& fn) { fn(); });
+  std::string text = "good.example\n";
+  for (int i = 0; i < 25; ++i) text += "bad" + std::to_string(i) + "..example\n";
+  auto up = api.handle(request("PUT", "/api/feeds/lab", {{"type", "domain"}}, text));
+  REQUIRE(up.status == 200);
+  json feed = bodyOf(up)["data"];
+  CHECK(feed["indicators"] == 1);
+  CHECK(feed["bad_lines"] == 25);
+  REQUIRE(feed["bad_line_reasons"].size() == 25);
+  CHECK(feed["bad_line_reasons"][24] == "line 26: empty label in domain: 'bad24..example'");
+  CHECK(feed["bad_line_reasons_omitted"] == 0);
+  CHECK(bodyOf(api.handle(request("GET", "/api/feeds/lab")))["data"]["bad_line_reasons"].size() == 25);
+  json listed = bodyOf(api.handle(request("GET", "/api/feeds")))["data"][0];
+  CHECK(listed["bad_line_reasons"].size() == 20);
+  CHECK(listed["bad_line_reasons_omitted"] == 5);
+}

@@ -111,3 +111,37 @@ TEST_CASE("bad values are refused by the schema") {
   s2->execute("config system log-receiver");
   CHECK_FALSE(s2->execute("set syslog-udp-port 70000").ok());
 }
+
+TEST_CASE("a commit moves the listeners whose configured port changed, not those overridden at start") {
+  auto engine = makeEngine();
+  auto session = engine.openSession();
+  ConfiguredPorts applied = configuredPorts(readFazConfig(engine, "/home/faz"));
+  CHECK(applied == ConfiguredPorts{443, 514, 514, 6514});
+
+  // An unrelated change moves nothing (even when the daemon runs on overridden ports).
+  REQUIRE(session->execute("config system global").ok());
+  REQUIRE(session->execute("set hostname \"FAZ-2\"").ok());
+  REQUIRE(session->execute("end").ok());
+  PortMoves none = portMoves(applied, configuredPorts(readFazConfig(engine, "/home/faz")));
+  CHECK_FALSE(none.syslog);
+  CHECK_FALSE(none.https);
+
+  REQUIRE(session->execute("config system log-receiver").ok());
+  REQUIRE(session->execute("set syslog-tls-port 16514").ok());
+  REQUIRE(session->execute("end").ok());
+  ConfiguredPorts now = configuredPorts(readFazConfig(engine, "/home/faz"));
+  CHECK(now.syslog_tls == 16514);
+  PortMoves syslog = portMoves(applied, now);
+  CHECK(syslog.syslog);
+  CHECK_FALSE(syslog.https);
+
+  REQUIRE(session->execute("config system admin setting").ok());
+  REQUIRE(session->execute("set https_port 8443").ok());
+  REQUIRE(session->execute("end").ok());
+  PortMoves both = portMoves(applied, configuredPorts(readFazConfig(engine, "/home/faz")));
+  CHECK(both.syslog);
+  CHECK(both.https);
+  // Once bound, the same configuration moves nothing more.
+  CHECK_FALSE(portMoves(configuredPorts(readFazConfig(engine, "/home/faz")),
+                        configuredPorts(readFazConfig(engine, "/home/faz"))).https);
+}

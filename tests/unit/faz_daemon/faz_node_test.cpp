@@ -239,3 +239,32 @@ TEST_CASE("a bad configuration file stops the start with the failing line; a goo
   CHECK_THROWS_WITH(FazNode(nodeOptions(home.path()), clock, loop.executor()),
                     Catch::Contains("fortianalyzer.conf: line 2"));
 }
+
+TEST_CASE("a notification delivered while the node shuts down touches nothing of it once gone") {
+  // Regression: the daemon aborted on SIGTERM ("double free") when the pipeline's last commit
+  // raised a notification whose posted task ran after the node was destroyed. Under ASan this
+  // test reports the use after free the task made.
+  TempHome home;
+  ManualLoop loop;
+  RealClock clock;
+  home.write("feeds/lab.txt", "malware.bad.example\n");
+  auto node = std::make_unique<FazNode>(nodeOptions(home.path()), clock, loop.executor());
+  configure(*node, {"config system threat-feed", "edit \"lab\"", "set file \"feeds/lab.txt\"", "next", "end"});
+  REQUIRE(loop.drainUntil([&] {
+    auto s = node->feeds().status("lab");
+    return s && s->loaded;
+  }));
+  submitSyslog(*node, {fortiClientLine("10.0.0.5", kUid, "cdn.malware.bad.example")});
+  REQUIRE(node->pipeline().flush(std::chrono::seconds(10)));  // the notification task is posted, not run
+  node.reset();
+  loop.drain();  // runs it after the node is gone
+  // It was kept: a FortiGate that connects after a restart gets it.
+  FazNode again(nodeOptions(home.path()), clock, loop.executor());
+  FakeFortiGate fgt;
+  auto key = again.openFortiGateLink(fgt.peer());
+  again.onFortiGateMessage(key, json{{"type", "hello"}, {"serial", "FGVM01TM26000001"}});
+  loop.drain();
+  auto iocs = fgt.ofType("ioc");
+  REQUIRE(iocs.size() == 1);
+  CHECK(iocs[0]["indicator"] == "malware.bad.example");
+}

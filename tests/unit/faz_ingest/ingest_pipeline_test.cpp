@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/base/clock.h"
+#include "common/logfmt/log_record.h"
 #include "common/logfmt/syslog_frame_decoder.h"
 #include "fortianalyzer/ingest/ingest_pipeline.h"
 #include "fortianalyzer/search/log_search.h"
@@ -207,6 +208,7 @@ TEST_CASE("every published sample line is accepted and stored") {
   IngestPipeline p(options(dir), clock);
   LinkId l = p.openLink({.address = "127.0.5.5", .transport = Transport::kTcp});
   uint64_t lines = 0;
+  std::vector<std::string> submitted;
   for (const auto& entry : std::filesystem::directory_iterator(dirPath)) {
     if (entry.path().extension() != ".log") continue;
     std::ifstream in(entry.path(), std::ios::binary);
@@ -219,6 +221,7 @@ TEST_CASE("every published sample line is accepted and stored") {
     REQUIRE(decoder.feed(ss.str(), onMsg, onErr));
     REQUIRE(decoder.finish(onMsg, onErr));
     lines += batch.size();
+    for (std::size_t i = 0; i < batch.size(); ++i) submitted.emplace_back(batch[i]);
     REQUIRE(p.submit(l, batch, 0, 10s) == SubmitResult::kAccepted);
   }
   REQUIRE(p.flush(30s));
@@ -228,6 +231,34 @@ TEST_CASE("every published sample line is accepted and stored") {
   CHECK(c.malformed == 0);
   CHECK(c.stored == lines);
   CHECK(count(p.storePath()) == static_cast<int64_t>(lines));
+
+  // Each stored row, read back as search shows it, holds the line and what the parser read in it:
+  // every field (first value of a duplicate key), and the indexed columns.
+  LogSearch search(p.storePath());
+  fabric::logfmt::LogRecord r;
+  for (std::size_t i = 0; i < submitted.size(); ++i) {
+    INFO("line " << i << ": " << submitted[i].substr(0, 300));
+    auto row = search.get(static_cast<LogId>(i + 1));
+    REQUIRE(row);
+    REQUIRE(fabric::logfmt::parseLogLine(submitted[i], 0, r));
+    CHECK((*row)["raw"] == std::string(r.raw));
+    std::map<std::string, std::string> expected;
+    for (const auto& f : r.fields.all()) expected.emplace(std::string(f.key), std::string(f.value));
+    std::map<std::string, std::string> stored;
+    for (const auto& [k, v] : (*row)["fields"].items()) stored[k] = v.get<std::string>();
+    std::string diff;
+    for (const auto& [k, v] : stored)
+      if (!expected.count(k) || expected[k] != v) diff += " stored " + k + "='" + v + "'";
+    for (const auto& [k, v] : expected)
+      if (!stored.count(k)) diff += " missing " + k + "='" + v + "'";
+    CHECK(diff == "");
+    CHECK((*row)["devid"] == std::string(r.devid()));
+    CHECK((*row).value("devname", "") == std::string(r.devname()));
+    CHECK((*row)["type"] == std::string(r.type()));
+    CHECK((*row)["subtype"] == std::string(r.subtype()));
+    if (r.time_source != fabric::logfmt::TimeSource::kReceived) CHECK((*row)["time_ns"] == r.time_ns);
+    if (!r.logid().empty()) CHECK((*row)["logid"] == std::string(r.logid()));
+  }
 }
 
 TEST_CASE("devices nobody registered are listed unregistered; a FortiGate link registers its device") {

@@ -26,3 +26,13 @@ TEST_CASE("display line strips only a real syslog PRI") {
   CHECK(displayLine(json{{"raw", "<12345>a=b"}}) == "<12345>a=b");
   CHECK(displayLine(json{{"id", 1}}) == "");
 }
+
+TEST_CASE("display line is the log without its syslog transport header") {
+  const std::string body = "date=2026-11-29 time=05:00:01 devid=\"FGT60F0000000077\" logid=\"0000000013\"";
+  CHECK(displayLine(json{{"raw", "<165>1 2026-11-29T05:00:01Z fgt1 - - - [meta x=\"1\"] " + body}}) == body);
+  CHECK(displayLine(json{{"raw", "<189>Nov 29 05:00:01 fgt1 " + body}}) == body);
+  CHECK(displayLine(json{{"raw", "2026-04-03T00:31:09.976660+00:00 192.168.2.1 " + body}}) == body);
+  CHECK(displayLine(json{{"raw", "<189>" + body + "\r\n"}}) == body);
+  // A line with no key=value body (stored raw as malformed) is shown as received, minus the PRI.
+  CHECK(displayLine(json{{"raw", "<13>Nov 28 12:00:00 host app: plain text"}}) == "Nov 28 12:00:00 host app: plain text");
+}

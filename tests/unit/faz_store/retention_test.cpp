@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
 #include <thread>
 
 #include "common/base/clock.h"
@@ -76,8 +77,11 @@ TEST_CASE("retention by size keeps the database under its byte limit, oldest del
   opt.retention.max_db_bytes = 1 << 20;
   LogStore store(opt, clock);
   int64_t base = nowNs(clock);
-  std::string padding(900, 'x');
+  // Random text: segments are compressed, a repeated padding would shrink to nothing.
+  std::mt19937 rng(7);
   for (int i = 0; i < 4000; ++i) {
+    std::string padding(900, 'x');
+    for (char& c : padding) c = static_cast<char>('a' + rng() % 26);
     auto log = makeLog({.time_ns = base + i, .sessionid = i});
     log.raw += " msg=\"" + padding + "\"";
     log.fields.emplace_back("msg", padding);

@@ -218,7 +218,7 @@ TEST_CASE("a delayed step, minimum-interval and hit counts survive a restart thr
   Lines log;
   std::uint64_t first_run = 0;
   {
-    AutomationStore store(dir.path / "automation.db");
+    AutomationStore store(dir.path() / "automation.db");
     RecordingRunner runner;
     AutomationEngine engine(device(), *cfg, clock, log, &store);
     engine.setRunner("quarantine-forticlient", &runner);
@@ -231,7 +231,7 @@ TEST_CASE("a delayed step, minimum-interval and hit counts survive a restart thr
   }
   clock.advance(60s);  // down longer than the delay: the step is overdue when the node is back
   {
-    AutomationStore store(dir.path / "automation.db");
+    AutomationStore store(dir.path() / "automation.db");
     RecordingRunner runner;
     AutomationEngine engine(device(), *cfg, clock, log, &store);
     engine.setRunner("quarantine-forticlient", &runner);
@@ -251,7 +251,7 @@ TEST_CASE("a delayed step, minimum-interval and hit counts survive a restart thr
   }
   clock.advance(40s);
   {
-    AutomationStore store(dir.path / "automation.db");
+    AutomationStore store(dir.path() / "automation.db");
     RecordingRunner runner;
     AutomationEngine engine(device(), *cfg, clock, log, &store);
     engine.setRunner("quarantine-forticlient", &runner);

@@ -17,7 +17,7 @@ NewEmsCall call(const std::string& action, const std::string& ip) {
 TEST_CASE("calls persist across reopening; a running call is requeued", "[queue]") {
   TempDir dir;
   ManualClock clock;
-  const auto db = dir.path / "ems_calls.db";
+  const auto db = dir.path() / "ems_calls.db";
   std::int64_t id = 0;
   {
     EmsCallQueue q(db, clock);
@@ -43,7 +43,7 @@ TEST_CASE("calls persist across reopening; a running call is requeued", "[queue]
 TEST_CASE("calls of one endpoint keep their order; identical pending calls are not doubled", "[queue]") {
   TempDir dir;
   ManualClock clock;
-  EmsCallQueue q(dir.path / "q.db", clock);
+  EmsCallQueue q(dir.path() / "q.db", clock);
   auto q1 = q.enqueue(call("quarantine", "127.0.2.5"));
   auto dup = q.enqueue(call("quarantine", "127.0.2.5"));
   CHECK(dup.duplicate);
@@ -90,7 +90,7 @@ TEST_CASE("calls of one endpoint keep their order; identical pending calls are n
 TEST_CASE("refused requests are kept with their reason and shown in the listing", "[queue]") {
   TempDir dir;
   ManualClock clock;
-  EmsCallQueue q(dir.path / "q.db", clock);
+  EmsCallQueue q(dir.path() / "q.db", clock);
   q.recordRefused({"quarantine", "127.0.2.8", "", "", "", "F-9", "stitch:stitch01"},
                   "endpoint 127.0.2.8 is not connected to this FortiGate");
   CHECK_FALSE(q.takeDue());

@@ -103,7 +103,7 @@ struct Fixture {
   ManualClock clock;
   FakeEms ems;
   FakeFactory factory{ems};
-  EmsCallQueue queue{dir.path / "q.db", clock};
+  EmsCallQueue queue{dir.path() / "q.db", clock};
   std::vector<std::string> log;
   EmsTarget entry = target();
   bool entry_exists = true;

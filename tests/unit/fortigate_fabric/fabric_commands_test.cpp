@@ -17,12 +17,12 @@ TEST_CASE("diagnose commands drive the registry, queue and automation from a con
   Lines log;
   auto cfg = makeEngine(seedConfig());
   EndpointRegistry registry(device(), clock);
-  EmsCallQueue queue(dir.path / "q.db", clock);
+  EmsCallQueue queue(dir.path() / "q.db", clock);
   AutomationEngine automation(device(), *cfg, clock, log);
   QuarantineService service(device(), *cfg, registry, queue, clock, log, 7);
   QuarantineForticlientAction action(service);
   automation.setRunner("quarantine-forticlient", &action);
-  logship::DiskLogBuffer faz_buffer(dir.path / "faz-logbuf");
+  logship::DiskLogBuffer faz_buffer(dir.path() / "faz-logbuf");
   FazLinkSession faz(device(), faz_buffer);
   registerFabricCommands(*cfg, {registry, automation, service, queue, &faz, {}});
   registry.handleMessage(1, {"127.0.2.5", ""}, registerMessage("127.0.2.5"));

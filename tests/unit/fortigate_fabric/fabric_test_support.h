@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -19,6 +18,7 @@
 #include "fortigate/fabric/event_lines.h"
 #include "fortigate/fabric/fabric_context.h"
 #include "fortigate/schema/fortigate_schema.h"
+#include "tests/support/temp_dir.h"
 
 namespace fabric::fortigate::test {
 
@@ -87,17 +87,6 @@ inline nlohmann::json registerMessage(const std::string& ip, const std::string& 
           {"ems_serial", ems_serial}, {"quarantine", {{"state", "none"}}}};
 }
 
-struct TempDir {
-  TempDir() {
-    std::random_device rd;
-    path = std::filesystem::temp_directory_path() / ("fgt-fabric-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::filesystem::path path;
-};
+using TempDir = ::fabric::test::TempDir;
 
 }  // namespace fabric::fortigate::test

@@ -18,7 +18,7 @@ nlohmann::json iocMessage() {
 
 TEST_CASE("hello, then logs numbered per link and kept until acknowledged", "[faz]") {
   TempDir dir;
-  logship::DiskLogBuffer buffer(dir.path / "buf");
+  logship::DiskLogBuffer buffer(dir.path() / "buf");
   FazLinkSession s(device(), buffer, 2);
   for (int i = 0; i < 5; ++i) CHECK(s.enqueueLine("line" + std::to_string(i)).accepted);
   CHECK_FALSE(s.nextLogs());  // not connected
@@ -54,14 +54,14 @@ TEST_CASE("hello, then logs numbered per link and kept until acknowledged", "[fa
 TEST_CASE("accepted lines outlive the process: a new session sends what was never acknowledged", "[faz]") {
   TempDir dir;
   {
-    logship::DiskLogBuffer buffer(dir.path / "buf");
+    logship::DiskLogBuffer buffer(dir.path() / "buf");
     FazLinkSession s(device(), buffer, 10);
     s.enqueueLines({"a", "b"});
     s.onConnected();
     REQUIRE(s.nextLogs());
     s.enqueueLine("c");  // in flight: a, b — then the process dies without an ack
   }
-  logship::DiskLogBuffer buffer(dir.path / "buf");
+  logship::DiskLogBuffer buffer(dir.path() / "buf");
   FazLinkSession s(device(), buffer, 10);
   CHECK(s.unsentLines() == 3);
   s.onConnected();
@@ -72,9 +72,37 @@ TEST_CASE("accepted lines outlive the process: a new session sends what was neve
   CHECK(buffer.pendingLines() == 0);
 }
 
+TEST_CASE("staged lines are sent only once their write is reported; a failed write is a refusal", "[faz]") {
+  TempDir dir;
+  logship::DiskLogBuffer buffer(dir.path() / "buf");
+  FazLinkSession s(device(), buffer, 10);
+  s.onConnected();
+  logship::StagedAppend a, b;
+  CHECK(s.stageLines({"a1", "a2"}, a).accepted);
+  CHECK(s.stageLines({"b1"}, b).accepted);
+  CHECK_FALSE(s.nextLogs());  // not on disk yet: not accepted, not sent
+  CHECK(s.unsentLines() == 0);
+  REQUIRE(logship::DiskLogBuffer::writeStaged(dir.path() / "buf", a.segment, a.offset, a.records).empty());
+  CHECK(s.finishStaged(a, "").accepted);
+  auto failed = s.finishStaged(b, "cannot sync segment-0.log: Input/output error");
+  CHECK_FALSE(failed.accepted);
+  CHECK(failed.first_refusal);
+  CHECK(s.droppedLines() == 1);
+  auto batch = s.nextLogs();
+  REQUIRE(batch);
+  CHECK((*batch)["lines"] == nlohmann::json({"a1", "a2"}));
+  // The next good write ends the refusal episode.
+  logship::StagedAppend c;
+  CHECK(s.stageLines({"c1"}, c).accepted);
+  REQUIRE(logship::DiskLogBuffer::writeStaged(dir.path() / "buf", c.segment, c.offset, c.records).empty());
+  CHECK(s.finishStaged(c, "").accepted);
+  CHECK(s.unsentLines() == 1);
+  CHECK(s.statusText().find("FULL") == std::string::npos);
+}
+
 TEST_CASE("bad acks are refused and change nothing", "[faz]") {
   TempDir dir;
-  logship::DiskLogBuffer buffer(dir.path / "buf");
+  logship::DiskLogBuffer buffer(dir.path() / "buf");
   FazLinkSession s(device(), buffer);
   s.enqueueLine("a");
   s.onConnected();
@@ -89,7 +117,7 @@ TEST_CASE("bad acks are refused and change nothing", "[faz]") {
 
 TEST_CASE("an ioc becomes an event and is acknowledged", "[faz]") {
   TempDir dir;
-  logship::DiskLogBuffer buffer(dir.path / "buf");
+  logship::DiskLogBuffer buffer(dir.path() / "buf");
   FazLinkSession s(device(), buffer);
   s.onConnected();
   auto in = s.onMessage(iocMessage());
@@ -107,7 +135,7 @@ TEST_CASE("an ioc becomes an event and is acknowledged", "[faz]") {
 
 TEST_CASE("a broken ioc is refused with its reason (acknowledged when it has an id)", "[faz]") {
   TempDir dir;
-  logship::DiskLogBuffer buffer(dir.path / "buf");
+  logship::DiskLogBuffer buffer(dir.path() / "buf");
   FazLinkSession s(device(), buffer);
   s.onConnected();
   auto check = [&](nlohmann::json m, const std::string& expect, bool acked) {
@@ -137,7 +165,7 @@ TEST_CASE("a broken ioc is refused with its reason (acknowledged when it has an 
 
 TEST_CASE("the buffer is bounded: a full buffer refuses new lines, counts them and says so once", "[faz]") {
   TempDir dir;
-  logship::DiskLogBuffer buffer(dir.path / "buf", 40);  // bytes: room for 2 records of 10-byte lines
+  logship::DiskLogBuffer buffer(dir.path() / "buf", 40);  // bytes: room for 2 records of 10-byte lines
   FazLinkSession s(device(), buffer, 10);
   CHECK(s.enqueueLine("0123456789").accepted);
   CHECK(s.enqueueLine("1123456789").accepted);

@@ -22,7 +22,7 @@ struct Fixture {
   Lines log;
   std::unique_ptr<config::Engine> cfg;
   EndpointRegistry registry{device(), clock};
-  EmsCallQueue queue{dir.path / "q.db", clock};
+  EmsCallQueue queue{dir.path() / "q.db", clock};
   int wakes = 0;
   QuarantineService service{device(), *cfg, registry, queue, clock, log, 42, [this] { ++wakes; }};
 

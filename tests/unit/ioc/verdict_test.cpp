@@ -249,3 +249,64 @@ TEST_CASE("contributing log ids are capped to the most recent ones") {
   CHECK(v->logIds.size() == kMaxLogIdsPerEndpoint);
   CHECK(v->logIds.front() == 11);
 }
+
+TEST_CASE("acknowledgements: who and when, saved and restored onto rebuilt verdicts") {
+  fabric::ManualClock clock(std::chrono::system_clock::time_point(std::chrono::seconds(1764331200)));
+  std::vector<Acknowledgement> saved;
+  {
+    IocEngine engine(clock);
+    loadFeeds(engine);
+    engine.inspect(logOf(5, "UID-A", "10.0.0.5", "bad.example"));
+    engine.inspect(logOf(7, "UID-A", "10.0.0.5", "bad.example"));
+    engine.inspect(logOf(8, "UID-B", "10.0.0.6", "bad.example"));
+    REQUIRE(engine.acknowledge("UID-A", "alice"));
+    REQUIRE(engine.acknowledge("UID-B", "bob"));
+    auto host = engine.compromisedHosts();
+    for (const auto& h : host)
+      if (h["endpoint"] == "UID-A") {
+        CHECK(h["acknowledged_by"] == "alice");
+        CHECK(h["acknowledged_at"] == "2025-11-28T12:00:00Z");
+      }
+    saved = engine.acknowledgements();
+    REQUIRE(saved.size() == 2);
+    CHECK(saved[0].endpoint == "UID-A");
+    CHECK(saved[0].through == 7);
+    // Through JSON and back, as in ioc-acks.json.
+    std::string error;
+    auto back = acknowledgementFromJson(toJson(saved[0]), &error);
+    REQUIRE(back);
+    CHECK(back->endpoint == "UID-A");
+    CHECK(back->by == "alice");
+    CHECK(back->at == saved[0].at);
+    CHECK(back->through == 7);
+    CHECK_FALSE(acknowledgementFromJson(nlohmann::json{{"by", "x"}}, &error));
+    CHECK(error == "an acknowledgement without an endpoint");
+    CHECK_FALSE(acknowledgementFromJson(nlohmann::json{{"endpoint", "E"}, {"through", "7"}}, &error));
+  }
+  // After a restart: acknowledgements first, then the rescan rebuilds the verdicts, newest log first
+  // for UID-B, which also has a log newer than its acknowledgement.
+  IocEngine engine(clock);
+  loadFeeds(engine);
+  engine.restoreAcknowledgements(saved);
+  CHECK(engine.acknowledgements().size() == 2);  // kept while their verdicts are not rebuilt
+  engine.inspect(logOf(7, "UID-A", "10.0.0.5", "bad.example"));
+  engine.inspect(logOf(5, "UID-A", "10.0.0.5", "bad.example"));
+  engine.inspect(logOf(9, "UID-B", "10.0.0.6", "bad.example"));
+  engine.inspect(logOf(8, "UID-B", "10.0.0.6", "bad.example"));
+  for (const auto& h : engine.compromisedHosts()) {
+    if (h["endpoint"] == "UID-A") {
+      CHECK(h["acknowledged"] == true);
+      CHECK(h["acknowledged_by"] == "alice");
+    }
+    if (h["endpoint"] == "UID-B") CHECK(h["acknowledged"] == false);  // log 9 came after bob's ack
+  }
+  auto now = engine.acknowledgements();
+  REQUIRE(now.size() == 1);
+  CHECK(now[0].endpoint == "UID-A");
+  // A restored acknowledgement applies also to a verdict rebuilt before it was handed back.
+  IocEngine late(clock);
+  loadFeeds(late);
+  late.inspect(logOf(5, "UID-A", "10.0.0.5", "bad.example"));
+  late.restoreAcknowledgements(saved);
+  CHECK(late.compromisedHosts()[0]["acknowledged"] == true);
+}

@@ -102,6 +102,43 @@ TEST_CASE("a flow that stopped at the FortiGate lacks steps 4 and 5") {
   CHECK(formatTimeline(t, "pc1").find("(no log)") != std::string::npos);
 }
 
+TEST_CASE("logs of one step written in the same instant: the step shows the one the flow writes first") {
+  auto withLogid = [](json r, const std::string& logid) {
+    r["logid"] = logid;
+    return r;
+  };
+  const long long same = kT + 50000000;
+  json requested = withLogid(row(8, same, "FCTEMS0012345678", "event", {{"logdesc", "Quarantine requested"}}, "F-1"),
+                             "0109045010");
+  json sent = withLogid(row(11, same, "FCTEMS0012345678", "event", {{"logdesc", "Command sent to FortiClient"}}, "F-1"),
+                        "0109045012");
+  json detected = withLogid(row(6, kT + 30000000, "FGVM01TM12345678", "event", {{"logdesc", "Compromised host detected"}}, "F-1"),
+                            "0100022953");
+  json stitch = withLogid(row(7, kT + 30000000, "FGVM01TM12345678", "event", {{"logdesc", "Automation stitch triggered"}}, "F-1"),
+                          "0100046600");
+  auto base = flowRows();
+  // Either order of the tied rows (the store returns ties in no promised order).
+  for (bool reversed : {false, true}) {
+    std::vector<json> rows = {base[0]};
+    if (reversed) {
+      rows.insert(rows.end(), {stitch, detected, sent, requested});
+    } else {
+      rows.insert(rows.end(), {detected, stitch, requested, sent});
+    }
+    rows.push_back(base[4]);
+    auto t = buildTimeline("F-1", rows, endpointRows());
+    CHECK(t.steps[2].summary == "Compromised host detected");
+    CHECK(t.steps[3].summary == "Quarantine requested");
+    CHECK(t.steps[3].log_count == 2);
+    CHECK(t.steps[3].time_ns == same);
+    CHECK(t.inOrder(1, 5));
+  }
+  // An earlier log still wins over an earlier place in the sequence.
+  sent["time_ns"] = same - 1;
+  auto t = buildTimeline("F-1", {base[0], requested, sent}, endpointRows());
+  CHECK(t.steps[3].summary == "Command sent to FortiClient");
+}
+
 TEST_CASE("steps out of time order are not `in order`") {
   auto rows = flowRows();
   rows[3]["time_ns"] = kT + 10000000;  // EMS before the FortiAnalyzer

@@ -104,3 +104,27 @@ TEST_CASE("CEF extension junk never crashes") {
     for (const Field& x : f.all()) CHECK_FALSE(x.key.empty());
   }
 }
+
+TEST_CASE("CEF custom fields named by a FortiOS label also get the FortiOS field") {
+  // From the Sekoia FortiGate samples (FortiOS 5.6 CEF).
+  std::string line =
+      "CEF:0|Fortinet|Fortigate|v5.6.0|08192|utm:virus infected blocked|4|FTNTFGTlogid=0211008192 "
+      "cs1=EICAR_TEST_FILE cs1Label=Virus cs2=http://www.fortinet.com/ve?vn\\=EICAR_TEST_FILE cs2Label=Reference "
+      "cs5=10 cs5Label=Policy Id cn1=7 cn1Label=Duration cn2=5 cn2Label=Packets Sent cn3=4 cn3Label=Packets Received "
+      "cs6=x cs6Label=Something Else";
+  CefHeader h;
+  FieldList f;
+  std::string err;
+  REQUIRE(parseCef(line, h, f, err));
+  CHECK(f.get("virus") == "EICAR_TEST_FILE");
+  CHECK(f.get("ref") == "http://www.fortinet.com/ve?vn=EICAR_TEST_FILE");
+  CHECK(f.get("policyid") == "10");
+  CHECK(f.get("duration") == "7");
+  CHECK(f.get("sentpkt") == "5");
+  CHECK(f.get("rcvdpkt") == "4");
+  // the custom pairs stay; an unknown label adds nothing
+  CHECK(f.get("cs1") == "EICAR_TEST_FILE");
+  CHECK(f.get("cn2Label") == "Packets Sent");
+  CHECK(f.get("cs6") == "x");
+  CHECK(f.size() == 15 + 6 + 2);  // the pairs, the six labelled fields, type and subtype from the Name
+}

@@ -109,3 +109,23 @@ TEST_CASE("normaliseDomain") {
   CHECK_FALSE(normaliseDomain("1.2.3.4", out));
   CHECK_FALSE(normaliseDomain("", out));
 }
+
+TEST_CASE("rarer IoC fields of FORMAT-NOTES.md: referer, X-Forwarded-For, VPN peer, DNAT, names") {
+  // webfilter with a referring page
+  CHECK(extract("hostname=\"a.example\" url=\"/x\" referralurl=\"HTTPS://Ref.Example/page.html\"") ==
+        "url:url=http://a.example/x domain:hostname=a.example url:referralurl=https://ref.example/page.html ");
+  // a path-only referer has no host to rebuild with
+  CHECK(extract("referralurl=\"/page.html\" srcip=10.0.0.1") == "ip:srcip=10.0.0.1 ");
+  // FortiProxy / WAF: the clients behind a proxy (a list; junk skipped)
+  CHECK(extract("forwardedfor=\"5.6.7.8,6.7.8.9\"") == "ip:forwardedfor=5.6.7.8 ip:forwardedfor=6.7.8.9 ");
+  CHECK(extract("forwardedfor=\"abcd0e.xff\\\"></script>\"") == "");
+  // VPN peer and the real destination of a DNAT; the FortiGate's own addresses are not IoCs
+  CHECK(extract("remip=81.2.69.144 locip=81.2.69.142 tunnelip=10.10.10.1 assignip=N/A") ==
+        "ip:remip=81.2.69.144 ");
+  CHECK(extract("dstip=192.0.2.1 tranip=10.1.1.5 transip=172.16.200.2") == "ip:dstip=192.0.2.1 ip:tranip=10.1.1.5 ");
+  // resolved destination name; server certificate names (a wildcard names its domain)
+  CHECK(extract("dstname=\"Evil.Example\"") == "domain:dstname=evil.example ");
+  CHECK(extract("dstname=\"213.59.243.9\"") == "ip:dstname=213.59.243.9 ");
+  CHECK(extract("scertcname=\"*.dailymotion.com\" san=\"*.fortinet.com;www.fortinet.com;fortinet.com\"") ==
+        "domain:scertcname=dailymotion.com domain:san=fortinet.com domain:san=www.fortinet.com ");
+}

@@ -1,6 +1,7 @@
 // FramedLink over verified TLS: LinkServer and LinkClient on 127.0.0.1, port 0.
 #include <catch2/catch.hpp>
 
+#include "common/base/atomic_file.h"
 #include "common/net/frame_codec.h"
 #include "common/net/link.h"
 #include "tests/unit/net/net_test_support.h"
@@ -67,7 +68,7 @@ TEST_CASE("a message sent over a link comes back from an echo server, in order")
   loop.stop();
 }
 
-TEST_CASE("both ends see who is at the other end: address, CN and serial number") {
+TEST_CASE("both ends see who is at the other end: address, CN, serial number and certificate serial") {
   TestPki pki;
   EventLoop loop;
   Recorder recorder;
@@ -90,6 +91,10 @@ TEST_CASE("both ends see who is at the other end: address, CN and serial number"
     CHECK(client_saw[0].port == server.port());
     CHECK(client_saw[0].common_name == "FAZ-VM0000000001");
     CHECK(client_saw[0].serial_number == "FAZ-VM0000000001");
+    // The X.509 serial of the certificate each end presented (uppercase hex).
+    CHECK(server_saw[0].certificate_serial == fabric::tls::certificateSerial(fabric::readFile(pki.client.cert).value_or("")));
+    CHECK(client_saw[0].certificate_serial == fabric::tls::certificateSerial(fabric::readFile(pki.server.cert).value_or("")));
+    CHECK_FALSE(server_saw[0].certificate_serial.empty());
     REQUIRE(client.link() != nullptr);
     CHECK(client.link()->isOpen());
   });

@@ -1,6 +1,7 @@
 #include "common/tls/pki.h"
 
 #include <catch2/catch.hpp>
+#include <openssl/bn.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -100,6 +101,24 @@ TEST_CASE("serial numbers are random and subjectSerialNumber reads the subject a
   plain.common_name = "agent-1";
   CHECK(subjectSerialNumber(issueCertificate(ca, plain).cert_pem).empty());
   CHECK(subjectSerialNumber(ca.cert_pem).empty());
+}
+
+TEST_CASE("certificateSerial is the X.509 serial in uppercase hex, as FortiOS prints Client cert SN") {
+  KeyPair ca = makeCertificateAuthority("Fabric Lab CA");
+  KeyPair a = issueCertificate(ca, fgtSpec());
+  auto cert = parse(a.cert_pem);
+  std::unique_ptr<BIGNUM, decltype(&BN_free)> bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert.get()), nullptr),
+                                                BN_free);
+  const auto serial = certificateSerial(a.cert_pem);
+  CHECK(serial.size() == 32);  // 16 random bytes, the top one never below 0x40
+  CHECK(serial.find_first_not_of("0123456789ABCDEF") == std::string::npos);
+  std::unique_ptr<BIGNUM, decltype(&BN_free)> back(nullptr, BN_free);
+  BIGNUM* parsed = nullptr;
+  REQUIRE(BN_hex2bn(&parsed, serial.c_str()) > 0);
+  back.reset(parsed);
+  CHECK(BN_cmp(bn.get(), back.get()) == 0);
+  CHECK(certificateSerial(issueCertificate(ca, fgtSpec()).cert_pem) != serial);
+  CHECK_THROWS_AS(certificateSerial("not a certificate"), PkiError);
 }
 
 TEST_CASE("a self-signed certificate is its own trust anchor") {
