@@ -1,15 +1,17 @@
 #pragma once
 // HugePageAllocator: a std::allocator for large tables that are probed at random (hash tables of
-// millions of slots). Allocations of at least 2 MiB are aligned to 2 MiB and marked
-// MADV_HUGEPAGE, so that with transparent huge pages in "madvise" mode (the default of many
-// distributions) one TLB entry covers 2 MiB instead of 4 KiB: a random probe into a 32 MiB table
-// then costs a cache miss, not a cache miss plus a page walk. Smaller allocations, and systems
-// without THP, get ordinary memory; behaviour is the same either way.
+// millions of slots). Allocations of at least 2 MiB get their own anonymous mapping, 2 MiB-aligned
+// and marked MADV_HUGEPAGE, so that with transparent huge pages in "madvise" mode (the default of
+// many distributions) one TLB entry covers 2 MiB instead of 4 KiB: a random probe into a 32 MiB
+// table then costs a cache miss, not a cache miss plus a page walk. Their own mapping, not the
+// malloc heap, so the advice never reaches other allocations and the memory goes back to the
+// system when freed. Smaller allocations, and systems without THP, get ordinary memory; behaviour
+// is the same either way.
 
 #include <sys/mman.h>
 
 #include <cstddef>
-#include <cstdlib>
+#include <cstdint>
 #include <new>
 
 namespace fabric {
@@ -24,23 +26,28 @@ struct HugePageAllocator {
   HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
 
   T* allocate(std::size_t n) {
-    if (n > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
-    std::size_t bytes = n * sizeof(T);
-    if (bytes < kHugePage) {
-      void* p = ::operator new(bytes, std::align_val_t{alignof(T) > 64 ? alignof(T) : 64});
-      return static_cast<T*>(p);
-    }
-    std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-    void* p = std::aligned_alloc(kHugePage, rounded);
-    if (p == nullptr) throw std::bad_alloc();
-    ::madvise(p, rounded, MADV_HUGEPAGE);  // advisory: ignored without THP
-    return static_cast<T*>(p);
+    if (n > (static_cast<std::size_t>(-1) - 2 * kHugePage) / sizeof(T)) throw std::bad_array_new_length();
+    const std::size_t bytes = n * sizeof(T);
+    if (bytes < kHugePage) return static_cast<T*>(::operator new(bytes, std::align_val_t{alignof(T)}));
+    const std::size_t rounded = roundUp(bytes);
+    // Map one huge page more than needed and unmap the misaligned head and the tail.
+    void* raw = ::mmap(nullptr, rounded + kHugePage, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) throw std::bad_alloc();
+    const auto begin = reinterpret_cast<std::uintptr_t>(raw);
+    const std::uintptr_t aligned = (begin + kHugePage - 1) & ~(std::uintptr_t{kHugePage} - 1);
+    if (aligned > begin) ::munmap(raw, aligned - begin);
+    const std::size_t tail = begin + rounded + kHugePage - (aligned + rounded);
+    if (tail > 0) ::munmap(reinterpret_cast<void*>(aligned + rounded), tail);
+    ::madvise(reinterpret_cast<void*>(aligned), rounded, MADV_HUGEPAGE);  // advisory
+    return reinterpret_cast<T*>(aligned);
   }
   void deallocate(T* p, std::size_t n) noexcept {
-    if (n * sizeof(T) < kHugePage) {
-      ::operator delete(p, std::align_val_t{alignof(T) > 64 ? alignof(T) : 64});
+    const std::size_t bytes = n * sizeof(T);
+    if (bytes < kHugePage) {
+      ::operator delete(p, std::align_val_t{alignof(T)});
     } else {
-      std::free(p);
+      ::munmap(p, roundUp(bytes));
     }
   }
   template <class U>
@@ -51,6 +58,9 @@ struct HugePageAllocator {
   bool operator!=(const HugePageAllocator<U>&) const noexcept {
     return false;
   }
+
+ private:
+  static std::size_t roundUp(std::size_t bytes) { return (bytes + kHugePage - 1) / kHugePage * kHugePage; }
 };
 
 }  // namespace fabric

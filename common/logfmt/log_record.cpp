@@ -48,6 +48,7 @@ int slotOf(std::string_view key) {
       FABRIC_SLOT("fctver", kFctver);
       FABRIC_SLOT("ipaddr", kIpaddr);
       FABRIC_SLOT("log_id", kLogid);
+      FABRIC_SLOT("flowid", kFlowId);
       FABRIC_SLOT("tranip", kTranip);
       break;
     case 7:

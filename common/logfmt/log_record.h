@@ -36,7 +36,7 @@ enum class Slot : std::uint8_t {
   kDate, kTime, kEventTime, kFazTimestamp, kDevid, kDevname, kLogid, kId, kType, kSubtype,
   kEventType, kLevel, kVd, kSrcip, kDstip, kFctuid, kUid, kHostname, kUrl, kQname, kIpaddr,
   kSni, kRemotename, kAnalyticsCksum, kFilehash, kService, kDstport, kFctver,
-  kReferralUrl, kForwardedFor, kRemip, kTranip, kDstname, kScertCname, kSan, kCount
+  kReferralUrl, kForwardedFor, kRemip, kTranip, kDstname, kScertCname, kSan, kFlowId, kCount
 };
 
 struct LogRecord {

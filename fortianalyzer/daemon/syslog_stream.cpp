@@ -16,6 +16,11 @@ void classify(const logfmt::FrameError& error, StreamFeedResult& result) {
 
 StreamFeedResult SyslogStream::feed(std::string_view bytes, MessageBatch& batch) {
   StreamFeedResult result;
+  // The messages of one read take at most its bytes (plus a frame carried over from the previous
+  // read, rare): one allocation instead of the doubling appends into a batch that the previous
+  // submission moved out (~6 reallocations and copies per 16 KiB TLS record). Only into an empty
+  // batch: one held back by a full queue grows by doubling as before.
+  if (batch.empty()) batch.reserve(bytes.size() / 128 + 1, bytes.size());
   bool ok = decoder_.feed(
       bytes, [&](std::string_view message) { batch.add(message); },
       [&](const logfmt::FrameError& error) { classify(error, result); });

@@ -96,7 +96,7 @@ void addParsedRow(const logfmt::LogRecord& record, const RowOrigin& origin, LogB
   out.set(LogBatch::kDstip, record.dstip());
   out.set(LogBatch::kEndpointUid, record.endpointUid());
   out.set(LogBatch::kHostname, record.slot(logfmt::Slot::kHostname));
-  out.set(LogBatch::kFlowId, record.get("flowid"));
+  out.set(LogBatch::kFlowId, record.slot(logfmt::Slot::kFlowId));
   out.set(LogBatch::kSourceAddr, origin.source_addr);
   out.set(LogBatch::kRaw, record.raw);
 

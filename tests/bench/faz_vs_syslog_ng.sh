@@ -27,8 +27,10 @@ shared=${FABRIC_SHARED_DIR:-$here/../shared}
 work=$(mktemp -d /tmp/faz_vs_sng.XXXXXX)
 faz=""
 sampler=""
+peer=""
 cleanup() {
   [ -n "$sampler" ] && kill "$sampler" 2>/dev/null || true
+  [ -n "$peer" ] && kill "$peer" 2>/dev/null || true
   if [ -n "$faz" ]; then kill "$faz" 2>/dev/null || true; wait "$faz" 2>/dev/null || true; fi
   rm -rf "$work"
 }
@@ -159,10 +161,15 @@ echo "fortianalyzer: bytes written (write syscalls: WAL + checkpoints + files) $
 kill "$faz"; wait "$faz" 2>/dev/null || true; faz=""
 
 echo "== peer: syslog-ng (peer-syslog-ng.sh, kv-parser -> JSON file), same lines"
+# A free port and this run's own syslog-ng (a child of this run's peer script): two benchmark runs
+# at once (helpers share the VM) neither send to nor sample each other's syslog-ng.
+peer_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+bash "$shared/bench/peer-syslog-ng.sh" "$work/fgt.log" "$peer_port" > "$work/sng.out" &
+peer=$!
 (
   cpu=0 hwm=0
   while true; do
-    p=$(pgrep -n -x syslog-ng || true)
+    p=$(pgrep -n -x -P "$peer" syslog-ng || true)
     if [ -n "$p" ] && [ -r "/proc/$p/stat" ]; then
       t=$(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo "$cpu")
       h=$(awk '/VmHWM/ {print $2}' "/proc/$p/status" 2>/dev/null || echo "$hwm")
@@ -174,7 +181,9 @@ echo "== peer: syslog-ng (peer-syslog-ng.sh, kv-parser -> JSON file), same lines
   done
 ) &
 sampler=$!
-bash "$shared/bench/peer-syslog-ng.sh" "$work/fgt.log" | tee "$work/sng.out"
+wait "$peer"
+peer=""
+cat "$work/sng.out"
 kill "$sampler" 2>/dev/null || true; sampler=""
 python3 - "$work/sng.out" "$work/sng.cpu" "$n" "$ticks" "$work/faz.res" <<'PY'
 import re, sys

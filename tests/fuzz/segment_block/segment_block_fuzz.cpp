@@ -24,7 +24,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   encodeSegmentFrame(again.bytes(), reframed);
   std::string back;
   std::vector<StoredLogView> relogs;
-  if (!decodeSegmentFrame(reframed, back) || !decodeBlock(back, 1000, relogs) ||
+  // The builder numbers from its first log's id (a damaged block's first delta need not be 0).
+  const LogId first = logs.empty() ? 1000 : again.firstId();
+  if (!decodeSegmentFrame(reframed, back) || !decodeBlock(back, first, relogs) ||
       relogs.size() != logs.size()) {
     __builtin_trap();
   }

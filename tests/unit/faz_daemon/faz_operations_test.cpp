@@ -18,33 +18,6 @@ using json = nlohmann::json;
 
 namespace {
 
-const std::string kUid = "0123456789ABCDEF0123456789ABCDEF01234567";
-
-void configure(FazNode& node, const std::vector<std::string>& lines) {
-  auto session = node.engine().openSession();
-  for (const auto& line : lines) {
-    auto r = session->execute(line);
-    INFO(line << " -> " << r.output);
-    REQUIRE(r.ok());
-  }
-}
-
-std::int64_t countLogs(FazNode& node, const std::string& filter) {
-  LogSearch search(node.pipeline().storePath());
-  LogQuery q;
-  if (!filter.empty()) q.filters.push_back(filter);
-  q.count_only = true;
-  return search.run(q).count;
-}
-
-void submitSyslog(FazNode& node, const std::vector<std::string>& lines) {
-  LinkId link = node.pipeline().openLink(SenderInfo{"127.0.9.50", Transport::kTls, false, "test"});
-  MessageBatch batch;
-  for (const auto& l : lines) batch.add(l);
-  REQUIRE(node.pipeline().submit(link, batch, 0, std::chrono::seconds(10)) == SubmitResult::kAccepted);
-  node.pipeline().closeLink(link);
-}
-
 json hostOf(FazNode& node, const std::string& endpoint) {
   json hosts;
   node.pipeline().withIoc([&](ioc::IocEngine& engine) { hosts = engine.compromisedHosts(); });

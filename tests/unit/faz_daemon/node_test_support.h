@@ -13,10 +13,12 @@
 #include <thread>
 #include <vector>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "common/base/clock.h"
 #include "fortianalyzer/daemon/faz_node.h"
+#include "fortianalyzer/search/log_search.h"
 #include "tests/support/temp_dir.h"
 
 namespace fabric::faz::test {
@@ -108,6 +110,37 @@ inline std::string fortiGateLine(const std::string& srcip) {
   return "date=2026-11-29 time=05:00:01 devname=\"FGT-LAB\" devid=\"FGVM01TM26000001\" logid=\"0000000013\" "
          "type=\"traffic\" subtype=\"forward\" level=\"notice\" vd=\"root\" srcip=" + srcip +
          " dstip=93.184.216.34 action=\"accept\"";
+}
+
+// A FortiClient uid used by the node tests.
+inline const std::string kUid = "0123456789ABCDEF0123456789ABCDEF01234567";
+
+// Runs CLI lines in one console session; each must succeed.
+inline void configure(FazNode& node, const std::vector<std::string>& lines) {
+  auto session = node.engine().openSession();
+  for (const auto& line : lines) {
+    auto r = session->execute(line);
+    INFO(line << " -> " << r.output);
+    REQUIRE(r.ok());
+  }
+}
+
+// Stored logs matching one filter ("" = all).
+inline std::int64_t countLogs(FazNode& node, const std::string& filter) {
+  LogSearch search(node.pipeline().storePath());
+  LogQuery q;
+  if (!filter.empty()) q.filters.push_back(filter);
+  q.count_only = true;
+  return search.run(q).count;
+}
+
+// Submits syslog lines as one TLS sender would, waiting for the queue.
+inline void submitSyslog(FazNode& node, const std::vector<std::string>& lines) {
+  LinkId link = node.pipeline().openLink(SenderInfo{"127.0.9.50", Transport::kTls, false, "test"});
+  MessageBatch batch;
+  for (const auto& l : lines) batch.add(l);
+  REQUIRE(node.pipeline().submit(link, batch, 0, std::chrono::seconds(10)) == SubmitResult::kAccepted);
+  node.pipeline().closeLink(link);
 }
 
 }  // namespace fabric::faz::test

@@ -163,3 +163,12 @@ TEST_CASE("regression (fuzz): times beyond 2262 are refused instead of overflowi
   REQUIRE(parseLogLine("date=9999-12-31 time=23:59:59 eventtime=99999999999", kReceived, r));
   CHECK(r.time_source == TimeSource::kReceived);
 }
+
+TEST_CASE("slots hold the first value of each slotted key, flowid included") {
+  LogRecord r;
+  REQUIRE(parseLogLine("devid=FGT1 flowid=\"F-1\" srcip=10.0.0.1 flowid=F-2", 0, r));
+  CHECK(r.slot(Slot::kFlowId) == "F-1");
+  CHECK(r.slot(Slot::kFlowId) == r.get("flowid"));
+  REQUIRE(parseLogLine("devid=FGT1 srcip=10.0.0.1", 0, r));
+  CHECK(r.slot(Slot::kFlowId).data() == nullptr);
+}
