@@ -1,5 +1,6 @@
 #include "fortianalyzer/search/log_query.h"
 
+#include "fortianalyzer/store/key_packs.h"
 #include "fortianalyzer/store/log_block.h"
 #include "fortianalyzer/store/store_schema.h"
 
@@ -136,8 +137,10 @@ SqlQuery candidateBlocksSql(const LogPlan& plan) {
     std::string in = "first_id IN (";
     for (size_t i = 0; i < keys.size(); ++i) {
       if (i) in += " UNION ";
-      in += "SELECT first_id FROM block_keys WHERE run IN (SELECT run FROM key_runs) AND key_hash = ?";
-      out.binds.emplace_back(blockKeyHash(keys[i].first, keys[i].second));
+      in += keyPackLookupSql();
+      for (int b = 0; b < kKeyPackLookupBinds; ++b) {
+        out.binds.emplace_back(blockKeyHash(keys[i].first, keys[i].second));
+      }
     }
     // Blocks after the key index watermark have no key rows yet (batch_writer.h): their `keys`
     // blob says whether they may hold the value. No watermark (an older database): all indexed.

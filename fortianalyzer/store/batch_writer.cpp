@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "fortianalyzer/store/field_codec.h"
+#include "fortianalyzer/store/key_packs.h"
 #include "fortianalyzer/store/raw_fields.h"
 
 namespace fabric::faz {
@@ -71,7 +72,7 @@ BatchWriter::BatchWriter(SqliteDb& db, std::int64_t firstSegment)
       insertBlock_(db.prepare(
           "INSERT INTO blocks(first_id, last_id, count, min_time_ns, max_time_ns, keys, data, seg, "
           "seg_off, seg_len) VALUES(?1,?2,?3,?4,?5,?6,x'',?7,?8,?9)")),
-      insertKey_(db.prepare("INSERT OR IGNORE INTO block_keys(run, key_hash, first_id) VALUES(?1,?2,?3)")),
+      insertPack_(db.prepare("INSERT INTO key_packs(run, first_hash, first_id, pairs) VALUES(?1,?2,?3,?4)")),
       upsertDevice_(db.prepare(
           "INSERT INTO devices(devid, devname, serial, ip, registered, first_seen_ns, "
           "last_seen_ns, log_count) VALUES(?1, ?2, ?1, ?3, ?4, ?5, ?6, ?7) "
@@ -112,36 +113,20 @@ void BatchWriter::mergeKeys(LogId through) {
       }
     }
   }
-  // A new run, numbered by the new watermark (larger than every run before): its rows, sorted,
-  // are appended after all existing rows of block_keys, onto fresh pages. Inserted into the
-  // existing hash order instead, every merge touched (and rewrote into the WAL) every leaf page of
-  // the index, at ~1 us of SQLite per row.
+  // A new run, numbered by the new watermark (larger than every run before), appended after all
+  // existing packs. One SQLite row per pair instead cost ~0.7 us per pair (schema 4); inserted
+  // into one hash order (schema 3), every merge rewrote every leaf page of the index.
   std::sort(rows.begin(), rows.end());
   rows.erase(std::unique(rows.begin(), rows.end()), rows.end());  // two values, one hash
-  // kKeyRowsPerInsert rows per statement: SQLite's per-statement work (step, reset, opening the
-  // cursor) was most of the cost of one-row inserts.
-  if (insertKeys_.handle() == nullptr) {
-    std::string sql = "INSERT INTO block_keys(run, key_hash, first_id) VALUES";
-    for (size_t i = 0; i < kKeyRowsPerInsert; ++i) sql += i ? ",(?,?,?)" : "(?,?,?)";
-    insertKeys_ = db_.prepare(sql);
-  }
-  size_t i = 0;
-  for (; i + kKeyRowsPerInsert <= rows.size(); i += kKeyRowsPerInsert) {
-    for (size_t k = 0; k < kKeyRowsPerInsert; ++k) {
-      int p = static_cast<int>(3 * k);
-      insertKeys_.bindInt(p + 1, through);
-      insertKeys_.bindInt(p + 2, rows[i + k].first);
-      insertKeys_.bindInt(p + 3, rows[i + k].second);
-    }
-    insertKeys_.step();
-    insertKeys_.reset();
-  }
-  for (; i < rows.size(); ++i) {
-    insertKey_.bindInt(1, through);
-    insertKey_.bindInt(2, rows[i].first);
-    insertKey_.bindInt(3, rows[i].second);
-    insertKey_.step();
-    insertKey_.reset();
+  for (size_t i = 0; i < rows.size(); i += kKeyPackPairs) {
+    size_t end = std::min(rows.size(), i + kKeyPackPairs);
+    encodeKeyPack(rows.data() + i, rows.data() + end, pack_);
+    insertPack_.bindInt(1, through);
+    insertPack_.bindInt(2, rows[i].first);
+    insertPack_.bindInt(3, rows[i].second);
+    insertPack_.bindBlob(4, pack_);
+    insertPack_.step();
+    insertPack_.reset();
   }
   if (!rows.empty()) {
     auto run = db_.prepare("INSERT OR IGNORE INTO key_runs(run) VALUES(?1)");
@@ -227,8 +212,7 @@ void BatchWriter::writeBatch(const std::vector<PendingChunk>& chunks) {
     segments_.rollBack(segmentStart);
     block_.clear();
     insertBlock_.reset();
-    insertKey_.reset();
-    if (insertKeys_.handle()) insertKeys_.reset();
+    insertPack_.reset();
     upsertDevice_.reset();
     setNextId_.reset();
     setMeta_.reset();

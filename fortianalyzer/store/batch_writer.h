@@ -27,15 +27,15 @@ struct PendingChunk {
 // (see raw_fields.h); otherwise every pair except those whose value a column already holds.
 std::string encodeFieldsForStore(const LogToStore& log);
 
-// The per-block key index (block_keys) is filled LAZILY: a commit writes its blocks with their
-// `keys` blob only, and once the blocks after the meta value `keys_indexed_through` hold
-// keyIndexLag() logs, one transaction inserts all their key rows (sorted by hash) and moves the
-// watermark. Why: block_keys is ordered by a hash, so the key rows of every commit land on every
-// leaf page of the index, and with 64 KiB pages each commit rewrote the whole index into the WAL
-// (and the checkpoint copied it again) — ~1 KB per log at 1M logs, growing with the store. Search
-// finds blocks past the watermark by their `keys` blob (fabric_block_has_key), so nothing is ever
-// missing from a result, and a crash loses nothing: the watermark moves in the same transaction
-// as the key rows.
+// The per-block key index (key_packs, key_packs.h) is filled LAZILY: a commit writes its blocks
+// with their `keys` blob only, and once the blocks after the meta value `keys_indexed_through`
+// hold keyIndexLag() logs, one transaction writes all their (key hash, block) pairs, sorted, as a
+// new run of packs and moves the watermark. Why lazily: the index is ordered by a hash, so the
+// pairs of every commit would land all over it (with 64 KiB pages each commit rewrote the whole
+// index into the WAL, ~1 KB per log at 1M logs); why packed: one SQLite row per pair cost ~0.7 us.
+// Search finds blocks past the watermark by their `keys` blob (fabric_block_has_key), so nothing
+// is ever missing from a result, and a crash loses nothing: the watermark moves in the same
+// transaction as the packs.
 class BatchWriter {
  public:
   // Appends block bytes to segments from `firstSegment` on (recoverSegments()).
@@ -61,9 +61,8 @@ class BatchWriter {
   BlockBuilder block_;
   std::string frame_;  // the block as written to its segment (encodeSegmentFrame)
   Statement insertBlock_;
-  Statement insertKey_;
-  static constexpr size_t kKeyRowsPerInsert = 64;
-  Statement insertKeys_;  // kKeyRowsPerInsert rows (prepared on the first merge)
+  Statement insertPack_;  // key_packs (key_packs.h)
+  std::string pack_;
   Statement upsertDevice_;
   Statement setNextId_;
   Statement setMeta_;

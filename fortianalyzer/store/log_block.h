@@ -31,7 +31,7 @@ struct StoredLogView {
   std::string_view text(LogBatch::Col c) const { return col[c]; }
 };
 
-// Kinds of the per-block key index (block_keys.kind). Values are stored, keep them stable.
+// Kinds of the per-block key index (hashed into key_packs, key_packs.h). Values are stored, keep them stable.
 enum class BlockKey : std::uint8_t {
   kDevid = 1,
   kType = 2,
@@ -49,7 +49,7 @@ inline constexpr std::array<std::pair<BlockKey, LogBatch::Col>, 6> kBlockKeyColu
     {BlockKey::kFlowId, LogBatch::kFlowId},
 }};
 
-// The block_keys value of a key: 64-bit FNV-1a of the kind byte and the value, stored as a signed
+// The key index value of a key: 64-bit FNV-1a of the kind byte and the value, stored as a signed
 // integer. Integer keys keep the index small and its inserts cheap (no text record compares); a
 // collision only adds a candidate block, whose logs search checks anyway. Stored on disk: never
 // change it without a schema version.

@@ -120,29 +120,15 @@ int64_t deleteOldest(SqliteDb& db, int64_t n, const int64_t* before_ns, int64_t 
 }  // namespace
 
 void dropBlock(SqliteDb& db, int64_t firstId) {
-  std::string keys;
-  {
-    auto st = db.prepare("SELECT keys FROM blocks WHERE first_id=?1");
-    st.bindInt(1, firstId);
-    if (st.step()) keys = std::string(st.columnText(0));
-  }
-  // The block's key rows are in the first run at or after it (none when not merged yet).
-  auto runOf = db.prepare("SELECT min(run) FROM key_runs WHERE run >= ?1");
-  runOf.bindInt(1, firstId);
-  if (runOf.step() && !runOf.columnIsNull(0)) {
-    int64_t run = runOf.columnInt(0);
-    auto del = db.prepare("DELETE FROM block_keys WHERE run=?1 AND key_hash=?2 AND first_id=?3");
-    for (const auto& k : decodeBlockKeys(keys)) {
-      del.bindInt(1, run);
-      del.bindInt(2, blockKeyHash(k.kind, k.value));
-      del.bindInt(3, firstId);
-      del.step();
-      del.reset();
-    }
-  }
   auto st = db.prepare("DELETE FROM blocks WHERE first_id=?1");
   st.bindInt(1, firstId);
   st.step();
+  // The block's key pairs stay in their pack (search finds no block by that id, or - should the
+  // id come back - checks that block's logs anyway). A run holds the blocks with first_id in
+  // (previous run, run]: once no block at or below it is left, its packs go.
+  db.exec(
+      "DELETE FROM key_packs WHERE run < coalesce((SELECT min(first_id) FROM blocks), 9223372036854775807);"
+      "DELETE FROM key_runs WHERE run < coalesce((SELECT min(first_id) FROM blocks), 9223372036854775807);");
 }
 
 int64_t usedDatabaseBytes(SqliteDb& db) {

@@ -29,8 +29,8 @@ struct RetentionReport {
   bool complete = true;        // false when the chunk budget ran out; call again
 };
 
-// Deletes one block row and its block_keys rows (inside the caller's transaction). Its segment
-// bytes, if any, stay until releaseSegmentRanges() (log_segments.h).
+// Deletes one block row (inside the caller's transaction), and the key packs of runs no block is
+// left in (key_packs.h; a pair of a dropped block only adds a candidate). Its segment bytes, if any, stay until releaseSegmentRanges() (log_segments.h).
 void dropBlock(SqliteDb& db, int64_t firstId);
 
 // Logs stored (sum of the blocks' counts).

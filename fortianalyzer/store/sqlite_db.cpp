@@ -2,7 +2,11 @@
 
 #include <arpa/inet.h>
 
+#include <string>
+#include <vector>
+
 #include "fortianalyzer/store/field_codec.h"
+#include "fortianalyzer/store/key_packs.h"
 #include "fortianalyzer/store/log_block.h"
 #include "fortianalyzer/store/raw_fields.h"
 
@@ -60,7 +64,7 @@ void ipInFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
 }
 
 // fabric_block_has_key(keys, hash1, hash2, ...): 1 when the block's `keys` blob (log_block.h) holds
-// a key whose blockKeyHash is one of the hashes; how search finds blocks not yet in block_keys.
+// a key whose blockKeyHash is one of the hashes; how search finds blocks not yet in key_packs.
 void blockHasKeyFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   const void* blob = sqlite3_value_blob(argv[0]);
   std::string_view keys(static_cast<const char*>(blob), blob ? sqlite3_value_bytes(argv[0]) : 0);
@@ -76,6 +80,22 @@ void blockHasKeyFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   sqlite3_result_int(ctx, 0);
 }
 
+// fabric_key_pack_ids(pack, hash): the first_ids paired with `hash` in a key pack (key_packs.h),
+// as a JSON array for json_each. A damaged pack yields fewer or wrong ids, never a bad read.
+void keyPackIdsFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const void* blob = sqlite3_value_blob(argv[0]);
+  std::string_view pack(static_cast<const char*>(blob), blob ? sqlite3_value_bytes(argv[0]) : 0);
+  std::vector<std::int64_t> ids;
+  findInKeyPack(pack, sqlite3_value_int64(argv[1]), ids);
+  std::string json = "[";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i) json += ',';
+    json += std::to_string(ids[i]);
+  }
+  json += ']';
+  sqlite3_result_text(ctx, json.data(), static_cast<int>(json.size()), SQLITE_TRANSIENT);
+}
+
 }  // namespace
 
 void registerStoreFunctions(sqlite3* db) {
@@ -84,6 +104,8 @@ void registerStoreFunctions(sqlite3* db) {
   sqlite3_create_function(db, "fabric_ip_in", 3, flags, nullptr, ipInFunction, nullptr, nullptr);
   sqlite3_create_function(db, "fabric_block_has_key", -1, flags, nullptr, blockHasKeyFunction,
                           nullptr, nullptr);
+  sqlite3_create_function(db, "fabric_key_pack_ids", 2, flags, nullptr, keyPackIdsFunction, nullptr,
+                          nullptr);
 }
 
 }  // namespace fabric::faz

@@ -1,6 +1,11 @@
 #include "fortianalyzer/store/store_schema.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
+#include <vector>
+
+#include "fortianalyzer/store/key_packs.h"
 
 namespace fabric::faz {
 namespace {
@@ -18,11 +23,12 @@ CREATE TABLE IF NOT EXISTS blocks(
 CREATE INDEX IF NOT EXISTS blocks_min_time ON blocks(min_time_ns);
 CREATE INDEX IF NOT EXISTS blocks_max_time ON blocks(max_time_ns);
 CREATE INDEX IF NOT EXISTS blocks_seg ON blocks(seg) WHERE seg IS NOT NULL;
-CREATE TABLE IF NOT EXISTS block_keys(
+CREATE TABLE IF NOT EXISTS key_packs(
   run INTEGER NOT NULL,
-  key_hash INTEGER NOT NULL,
+  first_hash INTEGER NOT NULL,
   first_id INTEGER NOT NULL,
-  PRIMARY KEY(run, key_hash, first_id)) WITHOUT ROWID;
+  pairs BLOB NOT NULL,
+  PRIMARY KEY(run, first_hash, first_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS key_runs(run INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS devices(
   devid TEXT PRIMARY KEY,
@@ -38,6 +44,50 @@ void checkVersion(SqliteDb& db) {
   if (version != kSchemaVersion) {
     throw SqliteError("log database schema version " + std::to_string(version) +
                       " is not the supported version " + std::to_string(kSchemaVersion));
+  }
+}
+
+// 4 -> 5: the rows of block_keys(run, key_hash, first_id) become packs (key_packs.h), run by run,
+// in the order of the primary key; block_keys is dropped. One transaction.
+void packBlockKeys(SqliteDb& db) {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    db.exec(R"sql(CREATE TABLE key_packs(run INTEGER NOT NULL, first_hash INTEGER NOT NULL,
+  first_id INTEGER NOT NULL, pairs BLOB NOT NULL, PRIMARY KEY(run, first_hash, first_id)) WITHOUT ROWID;)sql");
+    auto insert = db.prepare("INSERT INTO key_packs(run, first_hash, first_id, pairs) VALUES(?1,?2,?3,?4)");
+    std::vector<KeyPair> pairs;
+    std::string pack;
+    std::int64_t run = 0;
+    auto flush = [&] {
+      for (size_t i = 0; i < pairs.size(); i += kKeyPackPairs) {
+        size_t end = std::min(pairs.size(), i + kKeyPackPairs);
+        encodeKeyPack(pairs.data() + i, pairs.data() + end, pack);
+        insert.bindInt(1, run);
+        insert.bindInt(2, pairs[i].first);
+        insert.bindInt(3, pairs[i].second);
+        insert.bindBlob(4, pack);
+        insert.step();
+        insert.reset();
+      }
+      pairs.clear();
+    };
+    {
+      auto rows = db.prepare("SELECT run, key_hash, first_id FROM block_keys ORDER BY run, key_hash, first_id");
+      while (rows.step()) {
+        std::int64_t r = rows.columnInt(0);
+        if (r != run) {
+          flush();
+          run = r;
+        }
+        pairs.emplace_back(rows.columnInt(1), rows.columnInt(2));
+      }
+      flush();
+    }
+    db.exec("DROP TABLE block_keys; PRAGMA user_version=5;");
+    db.exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
   }
 }
 
@@ -58,7 +108,8 @@ void prepareWriterDatabase(SqliteDb& db) {
     // 2 -> 3: version 2 kept every block's bytes inline (blocks.data); the segment columns are
     //         added (NULL: inline), the old blocks stay as they are and stay readable.
     // 3 -> 4: block_keys(key_hash, first_id) becomes one run (batch_writer.h): its rows are
-    //         copied under run = the key index watermark (every block up to it is in the run).
+    //         copied under run = the key index watermark (every block up to it is in the run);
+    //         then 4 -> 5 below packs them.
     db.exec("BEGIN IMMEDIATE");
     try {
       if (version == 2) {
@@ -85,9 +136,10 @@ PRAGMA user_version=4;
       sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
     }
-  } else {
+  } else if (version != 4) {
     checkVersion(db);
   }
+  if (db.queryInt("PRAGMA user_version") == 4) packBlockKeys(db);
   std::string mode;
   {
     auto st = db.prepare("PRAGMA journal_mode=WAL");

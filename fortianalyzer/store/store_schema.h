@@ -7,20 +7,22 @@
 //       one row per block of up to kBlockMaxRows logs (log_block.h): the logs' header columns,
 //       fields blob and raw line, either in segment file `seg` at [seg_off, seg_off + seg_len)
 //       (log_segments.h; `data` empty) or, when seg is NULL, inline in `data` (version 2 blocks,
-//       blocks rewritten by retention); `keys` lists the block's block_keys rows
+//       blocks rewritten by retention); `keys` lists the block's key index values
 //   indexes: blocks(min_time_ns), blocks(max_time_ns), blocks(seg) where seg is not NULL
-//   block_keys(run, key_hash, first_id) PK (run, key_hash, first_id), WITHOUT ROWID
+//   key_packs(run, first_hash, first_id, pairs BLOB) PK (run, first_hash, first_id), WITHOUT ROWID
 //       every distinct devid / type / subtype / srcip / endpoint_uid / flow_id value of a block,
-//       as blockKeyHash(kind, value) -> the block, in the run of the merge that indexed the block
-//       (batch_writer.h); search picks candidate blocks here (one seek per run), then checks
-//       their logs (a hash collision only adds a candidate)
+//       as a pair blockKeyHash(kind, value) -> the block's first_id, in the run of the merge that
+//       indexed the block (batch_writer.h), packed up to kKeyPackPairs sorted pairs per row
+//       (key_packs.h; the row is keyed by its first pair); search picks candidate blocks here
+//       (a seek and a short scan per run), then checks their logs (a hash collision, or the
+//       pair of a block retention removed, only adds a candidate)
 //   key_runs(run PK): the runs; a run's number is the key index watermark it was merged up to,
 //       so a block's keys are in the smallest run >= its first_id
 //   devices(devid PK, devname, serial, ip, registered, first_seen_ns, last_seen_ns, log_count)
 //   meta(key PK, value): next id, clean-close marker
 //
-// Versions 2 (every block inline) and 3 (block_keys without runs) are upgraded in place by the
-// writer; version 1 (one row per log, five secondary indexes) is refused with a clear error.
+// Versions 2 (every block inline), 3 (block_keys without runs) and 4 (block_keys, one row per
+// pair) are upgraded in place by the writer; version 1 (one row per log, five secondary indexes) is refused with a clear error.
 
 #include <array>
 #include <string_view>
@@ -29,7 +31,7 @@
 
 namespace fabric::faz {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // Header columns that hold a log field by the same name, so search reads them (and, when
 // `indexed`, picks blocks by them) instead of the fields blob. `flowid` is the log field name of the flow_id column.

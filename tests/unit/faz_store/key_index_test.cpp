@@ -1,5 +1,5 @@
 // The lazily merged key index (batch_writer.h): blocks past the `keys_indexed_through` watermark
-// are found through their `keys` blob, blocks before it through block_keys, and a search sees the
+// are found through their `keys` blob, blocks before it through key_packs, and a search sees the
 // same logs either way, across a reopen too.
 #include <catch2/catch.hpp>
 
@@ -7,6 +7,8 @@
 #include "fortianalyzer/search/log_search.h"
 #include "fortianalyzer/store/batch_writer.h"
 #include "fortianalyzer/store/log_store.h"
+#include "fortianalyzer/store/retention.h"
+#include "fortianalyzer/store/store_schema.h"
 #include "fortianalyzer/store/sqlite_db.h"
 #include "store_test_support.h"
 
@@ -59,7 +61,7 @@ IndexState indexState(const std::string& path) {
   IndexState s;
   auto w = db.prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key='keys_indexed_through'");
   if (w.step()) s.watermark = w.columnInt(0);
-  auto k = db.prepare("SELECT count(*) FROM block_keys");
+  auto k = db.prepare("SELECT coalesce(sum(length(pairs)), 0) / 16 FROM key_packs");
   if (k.step()) s.keyRows = k.columnInt(0);
   return s;
 }
@@ -108,4 +110,27 @@ TEST_CASE("blocks before and after the key index watermark are both found") {
   CHECK(count(path, "endpoint_uid==UID-141000,endpoint_uid==UID-1000") == 2);
   CHECK(count(path, "srcip==10.1.64.7,endpoint_uid==UID-1000") == 4);
   CHECK(count(path, "devid==FGVM01TM00000001") == 142000);
+
+  // Retention: a dropped block's pairs stay in their pack (ignored: no such block), until no
+  // block of the run is left - then the run's packs go.
+  {
+    SqliteDb db(path, false, false);
+    prepareWriterDatabase(db);
+    RetentionPolicy keepMost{.max_rows = 142000 - 20000};
+    applyRetention(db, keepMost, kT0);
+    CHECK(db.queryInt("SELECT count(*) FROM key_runs") == 1);
+  }
+  CHECK(count(path, "srcip==10.1.1.7") == 2);  // i = 257 gone
+  CHECK(count(path, "srcip==10.1.64.7") == 2);  // i = 16007 gone
+  {
+    SqliteDb db(path, false, false);
+    prepareWriterDatabase(db);
+    RetentionPolicy keepNewest{.max_rows = 500};
+    applyRetention(db, keepNewest, kT0);
+    CHECK(db.queryInt("SELECT count(*) FROM key_runs") == 0);
+    CHECK(db.queryInt("SELECT count(*) FROM key_packs") == 0);
+  }
+  CHECK(count(path, "srcip==10.1.66.7") == 1);  // i = 141507, after the watermark
+  CHECK(count(path, "srcip==10.1.1.7") == 0);
+  CHECK(count(path, "devid==FGVM01TM00000001") == 500);
 }

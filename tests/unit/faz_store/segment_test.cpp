@@ -168,8 +168,11 @@ TEST_CASE("a version 2 database is upgraded in place, its inline blocks and key 
     appendLogs(store, 200, 300);
   }
   SqliteDb db(path, false, false);
-  CHECK(db.queryInt("PRAGMA user_version") == 4);
+  CHECK(db.queryInt("PRAGMA user_version") == 5);
   CHECK(db.queryInt("SELECT count(*) FROM key_runs WHERE run = 300") == (indexed ? 1 : 0));
+  // Its key rows became one pack of run 300 (key_packs.h); block_keys is gone.
+  CHECK(db.queryInt("SELECT count(*) FROM key_packs WHERE run = 300") == (indexed ? 1 : 0));
+  CHECK(db.queryInt("SELECT count(*) FROM sqlite_master WHERE name = 'block_keys'") == 0);
   CHECK(db.queryInt("SELECT count(*) FROM blocks WHERE seg IS NULL") == 1);
   CHECK(countAll(path) == 500);
   LogSearch search(path);
