@@ -102,7 +102,7 @@ LogId BatchWriter::keyIndexLag(LogId indexedThrough) {
 }
 
 void BatchWriter::mergeKeys(LogId through) {
-  std::vector<std::pair<std::int64_t, std::int64_t>> rows;  // (key hash, block first id)
+  std::vector<KeyPair> rows;  // (key hash, block first id)
   {
     auto st = db_.prepare("SELECT first_id, keys FROM blocks WHERE first_id > ?1 ORDER BY first_id");
     st.bindInt(1, indexedThrough_);
@@ -118,16 +118,7 @@ void BatchWriter::mergeKeys(LogId through) {
   // into one hash order (schema 3), every merge rewrote every leaf page of the index.
   std::sort(rows.begin(), rows.end());
   rows.erase(std::unique(rows.begin(), rows.end()), rows.end());  // two values, one hash
-  for (size_t i = 0; i < rows.size(); i += kKeyPackPairs) {
-    size_t end = std::min(rows.size(), i + kKeyPackPairs);
-    encodeKeyPack(rows.data() + i, rows.data() + end, pack_);
-    insertPack_.bindInt(1, through);
-    insertPack_.bindInt(2, rows[i].first);
-    insertPack_.bindInt(3, rows[i].second);
-    insertPack_.bindBlob(4, pack_);
-    insertPack_.step();
-    insertPack_.reset();
-  }
+  insertKeyPacks(insertPack_, through, rows, pack_);
   if (!rows.empty()) {
     auto run = db_.prepare("INSERT OR IGNORE INTO key_runs(run) VALUES(?1)");
     run.bindInt(1, through);

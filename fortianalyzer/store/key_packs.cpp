@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/sqlite/sqlite_db.h"
+
 namespace fabric::faz {
 namespace {
 
@@ -60,6 +62,20 @@ std::string keyPackLookupSql() {
   return "SELECT j.value FROM key_runs r CROSS JOIN key_packs p ON p.run = r.run AND p.first_hash BETWEEN "
          "coalesce((SELECT max(q.first_hash) FROM key_packs q WHERE q.run = r.run AND q.first_hash < "
          "?), ?) AND ?, json_each(fabric_key_pack_ids(p.pairs, ?)) j";
+}
+
+void insertKeyPacks(sqlite::Statement& insert, std::int64_t run, const std::vector<KeyPair>& pairs,
+                    std::string& scratch) {
+  for (std::size_t i = 0; i < pairs.size(); i += kKeyPackPairs) {
+    std::size_t end = std::min(pairs.size(), i + kKeyPackPairs);
+    encodeKeyPack(pairs.data() + i, pairs.data() + end, scratch);
+    insert.bindInt(1, run);
+    insert.bindInt(2, pairs[i].first);
+    insert.bindInt(3, pairs[i].second);
+    insert.bindBlob(4, scratch);
+    insert.step();
+    insert.reset();
+  }
 }
 
 }  // namespace fabric::faz

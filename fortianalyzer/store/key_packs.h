@@ -6,7 +6,7 @@
 // then the block's first_id (8 bytes, signed), sorted by (hash, first_id).
 //
 // Why: one SQLite row per pair cost ~0.7 us of record and B-tree work per pair (a log with its
-// own source address is one pair); a pack of 2,048 pairs is one row.
+// own source address is one pair); a pack of kKeyPackPairs pairs is one row.
 //
 // A lookup of hash h in one run reads the packs whose first hash is in [M, h], M being the
 // largest first hash < h in that run (the pack before may end with h) - see
@@ -20,6 +20,10 @@
 #include <utility>
 #include <vector>
 
+namespace fabric::sqlite {
+class Statement;
+}
+
 namespace fabric::faz {
 
 inline constexpr std::size_t kKeyPackPairs = 1016;  // 16,256 bytes: the row stays on its 64 KiB page
@@ -29,6 +33,12 @@ using KeyPair = std::pair<std::int64_t, std::int64_t>;  // (key hash, block firs
 
 // Appends pairs [begin, end) (sorted) as one pack to `out` (cleared first).
 void encodeKeyPack(const KeyPair* begin, const KeyPair* end, std::string& out);
+
+// Writes one run's pairs (sorted, unique) as packs through `insert`, a prepared
+// "INSERT INTO key_packs(run, first_hash, first_id, pairs) VALUES(?1,?2,?3,?4)"; `scratch` holds
+// each pack's bytes. Used by the writer's merges and by the schema-4 upgrade: one way to cut runs.
+void insertKeyPacks(sqlite::Statement& insert, std::int64_t run, const std::vector<KeyPair>& pairs,
+                    std::string& scratch);
 
 // Number of whole pairs in a pack, and pair i (i < count).
 std::size_t keyPackCount(std::string_view pack);

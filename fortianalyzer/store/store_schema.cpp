@@ -59,16 +59,7 @@ void packBlockKeys(SqliteDb& db) {
     std::string pack;
     std::int64_t run = 0;
     auto flush = [&] {
-      for (size_t i = 0; i < pairs.size(); i += kKeyPackPairs) {
-        size_t end = std::min(pairs.size(), i + kKeyPackPairs);
-        encodeKeyPack(pairs.data() + i, pairs.data() + end, pack);
-        insert.bindInt(1, run);
-        insert.bindInt(2, pairs[i].first);
-        insert.bindInt(3, pairs[i].second);
-        insert.bindBlob(4, pack);
-        insert.step();
-        insert.reset();
-      }
+      insertKeyPacks(insert, run, pairs, pack);
       pairs.clear();
     };
     {

@@ -30,16 +30,7 @@ void writeRun(SqliteDb& db, std::int64_t run, std::vector<KeyPair> pairs) {
   std::sort(pairs.begin(), pairs.end());
   auto ins = db.prepare("INSERT INTO key_packs(run, first_hash, first_id, pairs) VALUES(?1,?2,?3,?4)");
   std::string pack;
-  for (size_t i = 0; i < pairs.size(); i += kKeyPackPairs) {
-    size_t end = std::min(pairs.size(), i + kKeyPackPairs);
-    encodeKeyPack(pairs.data() + i, pairs.data() + end, pack);
-    ins.bindInt(1, run);
-    ins.bindInt(2, pairs[i].first);
-    ins.bindInt(3, pairs[i].second);
-    ins.bindBlob(4, pack);
-    ins.step();
-    ins.reset();
-  }
+  insertKeyPacks(ins, run, pairs, pack);
   auto r = db.prepare("INSERT INTO key_runs(run) VALUES(?1)");
   r.bindInt(1, run);
   r.step();
