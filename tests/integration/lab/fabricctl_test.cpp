@@ -425,7 +425,8 @@ TEST_CASE("fabricctl: up, status, cli, logs, the demo feed, endpoint, trace, run
     INFO(run.output);
     CHECK(run.exit_code == 0);
     CHECK(contains(run.output, "\nPASS "));
-    for (const auto& n : a.status()["nodes"]) CHECK(n.value("health", "") == "up");
+    const json running = a.status();  // a range-for over a temporary's member would dangle
+    for (const auto& n : running["nodes"]) CHECK(n.value("health", "") == "up");
     auto other_os = writeScenario(a.dir / "user", "linux.scenario", "lab endpoint pc2 os linux\nexpect pc2 up\n");
     auto mismatch = ctl({"run", other_os.string(), "--dir", a.dir.string()});
     CHECK(mismatch.exit_code != 0);
@@ -449,7 +450,8 @@ TEST_CASE("fabricctl: up, status, cli, logs, the demo feed, endpoint, trace, run
   CHECK(processesNaming(b.dir).empty());
   checkPortsFree(plan);
   checkPortsFree(plan_b);
-  for (const auto& n : a.status()["nodes"]) CHECK(n.value("health", "") == "down");
+  const json stopped = a.status();  // a range-for over a temporary's member would dangle
+  for (const auto& n : stopped["nodes"]) CHECK(n.value("health", "") == "down");
   CHECK(a.run({"down"}).exit_code == 0);  // nothing left to stop is not an error
   auto cli_down = a.run({"cli", "fortigate", "-c", "get system status"});
   CHECK(cli_down.exit_code != 0);
